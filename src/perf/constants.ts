@@ -1,0 +1,64 @@
+/**
+ * Fitted constants of the kernel models. Each names the data it was fitted on; the fits are
+ * reproduced by `npm run calibrate` (bench/calibrate.ts) and explained in docs/perf-model.md.
+ * They are global (one value for every workload), expressed relative to catalog figures so that
+ * other GPUs follow from their own peak FLOP/s, bandwidth and SM count.
+ */
+export const KERNEL_CONSTANTS = {
+  /** Fixed cost of any kernel on the GPU (launch-to-first-instruction and tail), us. */
+  kernelFixedUs: 2.0,
+  gemm: {
+    /** Fraction of dtype peak reached by a 128x128 tile at full waves (micro.json gemm_fp32 + trace GEMMs). */
+    efficiency: 0.687,
+    /** Fixed cost per GEMM kernel, us (same fit). */
+    fixedUs: 3.48,
+    /** Fraction of HBM bandwidth reached when memory bound (same fit). */
+    bandwidthEfficiency: 0.726,
+    /** Extra cost of a split-K reduction kernel, us (same fit). */
+    splitKUs: 1.09,
+    /** Tile efficiency = (arithmetic intensity of the tile / that of 128x128) ^ exponent (same fit). */
+    tileExponent: 0.894,
+    /** Tensor-core dtypes reach a lower fraction of their much higher peak (micro.json llm_bf16 fit). */
+    tensorCoreEfficiency: 0.7,
+  },
+  bmm: {
+    /** Batched small matrices (dot interaction): micro.json bmm_interaction + trace aten::bmm fit. */
+    efficiency: 0.226,
+    bandwidthEfficiency: 0.549,
+    fixedUs: 3.81,
+  },
+  embedding: {
+    /** Forward (EmbeddingBag_updateOutputKernel): fixed us, from the 21 H100 traces' forward kernels. */
+    forwardFixedUs: 4.61,
+    /** Random-row gather reaches this fraction of HBM bandwidth (same fit). */
+    forwardBandwidthEfficiency: 0.41,
+    /** Dependent-load latency per lookup per wave of warps, us (same fit). */
+    forwardLatencyUs: 0.2227,
+    /** Warps the PyTorch kernel launches: grid 1024 x block (32, 8). */
+    forwardWarps: 8192,
+    /** Reused rows in a batch cost this fraction of a DRAM access (served by L2). Lin et al. Sec. IV-B. */
+    l2ReuseCost: 0.3,
+    /** Backward gather: one 32-thread block per lookup; per-block cost on one SM, us (traces fit). */
+    backwardBlockUs: 0.0791,
+    backwardFixedUs: 1.5,
+    /** Sparse update (index_add_ with atomics): elements per second per HBM byte/s (traces fit). */
+    updateElementsPerByte: 0.0374,
+    updateFixedUs: 2.58,
+    /** Serialized atomic adds on one hot row, us per hit (traces: tables of 3-4 rows). */
+    updateSerialUsPerHit: 0.008,
+  },
+  elementwise: {
+    /** Streaming kernels reach this fraction of HBM bandwidth (PyTorch vectorized kernels). */
+    bandwidthEfficiency: 0.8,
+    fixedUs: 1.6,
+  },
+  memcpy: {
+    /** micro.json overheads_per_run: pageable H2D reaches ~16-21 GB/s plus ~50 us staging for 1 MiB. */
+    pageableFixedUs: 0.8,
+    pageableBandwidthFraction: 0.28,
+    pinnedBandwidthFraction: 0.85,
+    /** micro.json: d2d copy moves ~2960 GB/s read+write on a 3350 GB/s part. */
+    d2dBandwidthFraction: 0.88,
+  },
+  sort: { fixedUs: 4.0, keysPerUs: 2000 },
+} as const;

@@ -1,0 +1,55 @@
+/**
+ * GEMM and batched-GEMM time. Roofline with tile and wave quantisation, in the spirit of the
+ * GEMM models of Lin et al. (HiPC 2022, Sec. IV-A): the kernel library picks the tile shape
+ * (and split-K) that is fastest for the shape; a wave that fills only part of the SMs costs a
+ * whole wave. Constants: perf/constants.ts (fitted on micro.json gemm_fp32 and trace GEMMs).
+ */
+import type { Gpu } from "../catalog/gpus.js";
+import { KERNEL_CONSTANTS } from "./constants.js";
+import type { Dtype } from "./kernel.js";
+
+const C = KERNEL_CONSTANTS.gemm;
+const TILES: ReadonlyArray<readonly [number, number]> = [[128, 128], [128, 64], [64, 64], [64, 32], [32, 32]];
+
+export function dtypeBytes(dtype: Dtype): number {
+  return dtype === "fp32" || dtype === "tf32" ? 4 : dtype === "fp8" ? 1 : 2;
+}
+
+/** Peak FLOP/s of a dtype, and the fraction of it a large GEMM reaches. */
+export function peakFor(gpu: Gpu, dtype: Dtype): { flopsPerSec: number; efficiency: number } {
+  const p = gpu.peakFlopsPerSec;
+  const tensor = dtype === "fp32" ? undefined : p[dtype] ?? (dtype === "fp8" ? p.fp16 ?? p.bf16 : p.fp16);
+  if (tensor === undefined) return { flopsPerSec: p.fp32, efficiency: C.efficiency };
+  return { flopsPerSec: tensor, efficiency: C.tensorCoreEfficiency };
+}
+
+export function gemmUs(gpu: Gpu, m: number, n: number, k: number, batch: number, dtype: Dtype): number {
+  const { flopsPerSec, efficiency } = peakFor(gpu, dtype);
+  const bytes = dtypeBytes(dtype);
+  const sms = gpu.smCount;
+  let best = Infinity;
+  for (const [tm, tn] of TILES) {
+    const tiles = batch * Math.ceil(m / tm) * Math.ceil(n / tn);
+    // Split-K fills idle SMs when there are too few output tiles (cuBLAS heuristics).
+    const split = tiles < sms ? Math.max(1, Math.min(Math.floor(sms / tiles), Math.floor(k / 256))) : 1;
+    const waves = Math.ceil((tiles * split) / sms);
+    const tileEfficiency = Math.min(1, ((tm * tn) / (tm + tn) / 64) ** C.tileExponent);
+    const waveFill = (tiles * split) / (waves * sms);
+    const computeS = (2 * batch * m * n * k) / (flopsPerSec * efficiency * tileEfficiency * waveFill);
+    const outputPasses = split > 1 ? 3 : 1;
+    const memoryS = (batch * (m * k + k * n + m * n * outputPasses) * bytes) / (gpu.hbmBandwidthBytesPerSec * C.bandwidthEfficiency);
+    const us = Math.max(computeS, memoryS) * 1e6 + C.fixedUs + (split > 1 ? C.splitKUs : 0);
+    best = Math.min(best, us);
+  }
+  return best;
+}
+
+/** Batched small GEMMs (dot interaction): a roofline with its own, lower efficiencies. */
+export function bmmUs(gpu: Gpu, m: number, n: number, k: number, batch: number, dtype: Dtype): number {
+  const B = KERNEL_CONSTANTS.bmm;
+  const { flopsPerSec } = peakFor(gpu, dtype);
+  const flops = 2 * batch * m * n * k;
+  const bytes = batch * (m * k + k * n + m * n) * dtypeBytes(dtype);
+  const s = Math.max(flops / (flopsPerSec * B.efficiency), bytes / (gpu.hbmBandwidthBytesPerSec * B.bandwidthEfficiency));
+  return B.fixedUs + s * 1e6;
+}

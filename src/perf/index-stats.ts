@@ -1,0 +1,43 @@
+/**
+ * Statistics of a table's index stream within one batch: the expected fraction of unique rows
+ * (Lin et al., HiPC 2022, Sec. IV-B use it for L2 reuse) and the share of the hottest row.
+ * Distributions follow ../shared/groundtruth/README.md (uniform; bounded continuous Zipf).
+ */
+import type { IndexDistribution } from "../spec/workload.js";
+
+/** Probability mass of Zipf ranks [lo, hi) under x = ((R^(1-a)-1)u+1)^(1/(1-a)), rank = floor(x)-1. */
+function zipfMass(rows: number, alpha: number, lo: number, hi: number): number {
+  // CDF of x at value v: u(v) = (v^(1-a) - 1) / (R^(1-a) - 1); a = 1 is the log limit.
+  const cdf = (v: number): number => {
+    const x = Math.min(Math.max(v, 1), rows);
+    if (Math.abs(alpha - 1) < 1e-9) return Math.log(x) / Math.log(rows);
+    return (x ** (1 - alpha) - 1) / (rows ** (1 - alpha) - 1);
+  };
+  // rank k <=> x in [k+1, k+2); the last rank also takes x = R.
+  return cdf(hi + 1) - cdf(lo + 1);
+}
+
+/** Expected number of distinct rows hit by `lookups` draws. */
+export function expectedDistinct(dist: IndexDistribution, rows: number, lookups: number): number {
+  if (rows <= 1) return Math.min(rows, lookups);
+  if (dist.kind === "uniform") return rows * -Math.expm1(lookups * Math.log1p(-1 / rows));
+  let distinct = 0;
+  // Exact for the head, geometric buckets for the tail (mass varies slowly there).
+  const head = Math.min(rows, 1024);
+  for (let k = 0; k < head; k++) distinct += -Math.expm1(lookups * Math.log1p(-Math.min(zipfMass(rows, dist.alpha, k, k + 1), 1 - 1e-15)));
+  for (let lo = head; lo < rows; ) {
+    const hi = Math.min(rows, Math.ceil(lo * 1.02));
+    const p = zipfMass(rows, dist.alpha, lo, hi) / (hi - lo);
+    distinct += (hi - lo) * -Math.expm1(lookups * Math.log1p(-Math.min(p, 1 - 1e-15)));
+    lo = hi;
+  }
+  return distinct;
+}
+
+export function uniqueFraction(dist: IndexDistribution, rows: number, lookups: number): number {
+  return lookups <= 0 ? 1 : Math.min(1, expectedDistinct(dist, rows, lookups) / lookups);
+}
+
+export function hottestRowShare(dist: IndexDistribution, rows: number): number {
+  return dist.kind === "uniform" ? 1 / rows : zipfMass(rows, dist.alpha, 0, 1);
+}

@@ -1,0 +1,63 @@
+/**
+ * The pipeline behind `strata predict`: workload -> execution graph -> kernel models ->
+ * critical-path simulation -> result. Pure: takes validated specs, returns plain data.
+ */
+import type { Gpu } from "./catalog/gpus.js";
+import { getGpu } from "./catalog/gpus.js";
+import { buildDlrmInferenceGraph, buildDlrmTrainingGraph } from "./graph/dlrm.js";
+import { dlrmTrainingMemory, type MemoryEstimate } from "./graph/dlrm-memory.js";
+import { defaultHostOverheads, type HostOverheadTable } from "./graph/host-overheads.js";
+import type { ExecutionGraph } from "./graph/types.js";
+import { timeKernels } from "./perf/time-graph.js";
+import { simulate, type StepResult } from "./sim/simulate.js";
+import { UserError } from "./spec/errors.js";
+import { isDlrm, type Workload } from "./spec/workload.js";
+
+export interface PredictOptions {
+  /** Override the workload's GPU. */
+  gpu?: string;
+  /** Multiplies host overheads (1 = the calibrated H100 host). */
+  hostSpeedFactor?: number;
+  /** Host overheads (default: data/calibration/h100-host-overheads.json). */
+  hostOverheads?: HostOverheadTable;
+  /** Per-kernel-kind multiplicative corrections (from `strata calibrate`). */
+  kernelCorrections?: Record<string, number>;
+  recordTimeline?: boolean;
+}
+
+export interface Prediction {
+  name: string;
+  gpu: Gpu;
+  train: StepResult;
+  inference: StepResult;
+  memory: MemoryEstimate;
+  trainGraph: ExecutionGraph;
+}
+
+/** Pipelined inference is measured over back-to-back batches; 4 reach the steady state. */
+const INFERENCE_ITERATIONS = 4;
+
+function gpuIdOf(w: Workload, override?: string): string {
+  if (override) return override;
+  if ("gpu" in w.hardware) return w.hardware.gpu;
+  throw new UserError(`${w.name}: hardware.cluster needs the multi-GPU planner (strata plan); give --gpu for a single-GPU prediction`);
+}
+
+export function predictWorkload(w: Workload, options: PredictOptions = {}): Prediction {
+  if (!isDlrm(w)) throw new UserError(`${w.name}: model.kind "${w.model.kind}" is not supported by strata predict yet (only "dlrm")`);
+  const gpu = getGpu(gpuIdOf(w, options.gpu));
+  const table = options.hostOverheads ?? defaultHostOverheads();
+  const corrections = options.kernelCorrections ?? {};
+  const correction = (kind: string): number => corrections[kind] ?? 1;
+  const trainGraph = timeKernels(buildDlrmTrainingGraph(w, table), gpu, correction);
+  const inferenceGraph = timeKernels(buildDlrmInferenceGraph(w, table), gpu, correction);
+  const sim = { hostSpeedFactor: options.hostSpeedFactor ?? 1, recordTimeline: options.recordTimeline ?? false };
+  return {
+    name: w.name,
+    gpu,
+    train: simulate(trainGraph, sim),
+    inference: simulate(inferenceGraph, { ...sim, iterations: INFERENCE_ITERATIONS }),
+    memory: dlrmTrainingMemory(w),
+    trainGraph,
+  };
+}

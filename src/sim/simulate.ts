@@ -1,0 +1,131 @@
+/**
+ * Critical-path simulation of a step over one host thread and the GPU streams (Lin et al.,
+ * HiPC 2022, Sec. V): the host walks the ops in order paying T1-T5; each launch enqueues a
+ * kernel that starts when both its launch has returned and its stream is free; a sync makes
+ * the host wait for the GPU. The step ends when the host is done and the GPU has drained
+ * (the measurement synchronises after each iteration).
+ */
+import type { ExecutionGraph, OpCategory } from "../graph/types.js";
+
+export interface TimelineEvent {
+  /** "host" or "stream N". */
+  track: string;
+  name: string;
+  category: OpCategory;
+  kind: "op" | "kernel" | "sync-wait";
+  startUs: number;
+  durUs: number;
+  iteration: number;
+}
+
+export interface OpBreakdown {
+  name: string;
+  category: OpCategory;
+  count: number;
+  hostUs: number;
+  gpuUs: number;
+}
+
+export interface StepResult {
+  /** Wall time of one step (steady state when several iterations are simulated). */
+  stepUs: number;
+  gpuActiveUs: number;
+  /** Host time spent on overheads, excluding waits on the GPU. */
+  hostBusyUs: number;
+  syncWaitUs: number;
+  bound: "cpu" | "gpu";
+  timeline: TimelineEvent[];
+  byOp: OpBreakdown[];
+  byCategory: Record<OpCategory, { hostUs: number; gpuUs: number }>;
+}
+
+export interface SimOptions {
+  /** Back-to-back iterations with no sync between them (pipelined); 1 = sync before and after. */
+  iterations?: number;
+  /** Multiplies every host overhead (a slower host > 1). */
+  hostSpeedFactor?: number;
+  /** Keep the timeline (off for sweeps). */
+  recordTimeline?: boolean;
+}
+
+const CATEGORIES: OpCategory[] = ["bottom-mlp", "embedding", "interaction", "top-mlp", "loss", "optimizer", "framework"];
+
+export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
+  const iterations = Math.max(1, options.iterations ?? 1);
+  const f = options.hostSpeedFactor ?? 1;
+  const record = options.recordTimeline ?? true;
+  const streamFree = new Float64Array(Math.max(1, graph.streams));
+  const timeline: TimelineEvent[] = [];
+  const byOp = new Map<string, OpBreakdown>();
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { hostUs: 0, gpuUs: 0 }])) as StepResult["byCategory"];
+  let host = 0;
+  let gpuActive = 0;
+  let hostBusy = 0;
+  let syncWait = 0;
+  let firstIterationEnd = 0;
+  const drained = (): number => streamFree.reduce((a, b) => Math.max(a, b), 0);
+
+  for (let it = 0; it < iterations; it++) {
+    for (const op of graph.ops) {
+      const o = op.overheads;
+      host += o.t1 * f;
+      const opStart = host;
+      let busy = (o.t2 + o.t3) * f;
+      let gpu = 0;
+      host += o.t2 * f;
+      op.launches.forEach((launch, i) => {
+        if (i > 0) { host += o.t5 * f; busy += o.t5 * f; }
+        if (launch.kind === "sync") {
+          host += o.t4 * f;
+          busy += o.t4 * f;
+          const until = drained();
+          if (until > host) {
+            if (record) timeline.push({ track: "host", name: `wait: ${launch.reason}`, category: op.category, kind: "sync-wait", startUs: host, durUs: until - host, iteration: it });
+            syncWait += until - host;
+            host = until;
+          }
+          return;
+        }
+        host += o.t4 * f;
+        busy += o.t4 * f;
+        const k = launch.kernel;
+        const start = Math.max(host, streamFree[k.stream]!);
+        streamFree[k.stream] = start + k.durationUs;
+        gpu += k.durationUs;
+        if (record) timeline.push({ track: `stream ${k.stream}`, name: k.name, category: op.category, kind: "kernel", startUs: start, durUs: k.durationUs, iteration: it });
+      });
+      host += o.t3 * f;
+      if (record) timeline.push({ track: "host", name: op.name, category: op.category, kind: "op", startUs: opStart, durUs: host - opStart, iteration: it });
+      busy += o.t1 * f;
+      hostBusy += busy;
+      gpuActive += gpu;
+      const entry = byOp.get(op.name) ?? { name: op.name, category: op.category, count: 0, hostUs: 0, gpuUs: 0 };
+      entry.count += 1;
+      entry.hostUs += busy;
+      entry.gpuUs += gpu;
+      byOp.set(op.name, entry);
+      byCategory[op.category].hostUs += busy;
+      byCategory[op.category].gpuUs += gpu;
+    }
+    if (it === 0) firstIterationEnd = Math.max(host, drained());
+  }
+  const end = Math.max(host, drained());
+  const stepUs = iterations > 1 ? (end - firstIterationEnd) / (iterations - 1) : end;
+  // Per-iteration figures.
+  const per = 1 / iterations;
+  for (const c of CATEGORIES) { byCategory[c].hostUs *= per; byCategory[c].gpuUs *= per; }
+  for (const e of byOp.values()) { e.count *= per; e.hostUs *= per; e.gpuUs *= per; }
+  const gpuActiveUs = gpuActive * per;
+  const hostBusyUs = hostBusy * per;
+  return {
+    stepUs,
+    gpuActiveUs,
+    hostBusyUs,
+    syncWaitUs: syncWait * per,
+    // Lin et al.: a step is CPU-bound when the host's overheads, not the kernels, set its length.
+    bound: hostBusyUs >= gpuActiveUs ? "cpu" : "gpu",
+    timeline,
+    byOp: [...byOp.values()],
+    byCategory,
+  };
+}

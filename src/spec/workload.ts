@@ -1,0 +1,83 @@
+/**
+ * The workload format: a model, how it is trained or served, and on what hardware.
+ * Schemas are the single source of the types (z.infer). The format is documented in
+ * docs/workload-format.md and accepts ../shared/groundtruth/h100/workloads/*.json as they are.
+ */
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+
+export const IndexDistribution = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("uniform") }),
+  /** Bounded continuous Zipf over ranks, scattered over the table (groundtruth README). */
+  z.object({ kind: z.literal("zipf"), alpha: z.number().positive() }),
+]);
+export type IndexDistribution = z.infer<typeof IndexDistribution>;
+
+export const EmbeddingTable = z.object({
+  rows: positiveInt,
+  /** Lookups per sample (fixed bag size, as in the reference benchmark). */
+  pooling: z.number().positive(),
+  /** Columns; defaults to the model's embeddingDim. */
+  dim: positiveInt.optional(),
+  name: z.string().optional(),
+});
+export type EmbeddingTable = z.infer<typeof EmbeddingTable>;
+
+export const DlrmModel = z.object({
+  kind: z.literal("dlrm"),
+  /** Bottom MLP widths including the dense-feature input width first (like --arch-mlp-bot). */
+  bottomMlp: z.array(positiveInt).min(2),
+  /** Top MLP output widths; the input width is derived from the interaction. */
+  topMlp: z.array(positiveInt).min(1),
+  interaction: z.enum(["dot", "cat"]).default("dot"),
+  embeddingDim: positiveInt,
+  tables: z.array(EmbeddingTable).min(1),
+  indexDistribution: IndexDistribution.default({ kind: "uniform" }),
+});
+export type DlrmModel = z.infer<typeof DlrmModel>;
+
+/** Placeholder for the MoE transformer kind (issue 6); validated there. */
+export const MoeTransformerModel = z.looseObject({ kind: z.literal("moe-transformer") });
+
+export const Model = z.discriminatedUnion("kind", [DlrmModel, MoeTransformerModel]);
+export type Model = z.infer<typeof Model>;
+
+export const Precision = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8"]);
+export type Precision = z.infer<typeof Precision>;
+
+export const Training = z.object({
+  batchSize: positiveInt,
+  optimizer: z.enum(["sgd", "adagrad", "rowwise-adagrad", "adam"]).default("sgd"),
+  precision: Precision.default("fp32"),
+  loss: z.enum(["bce"]).default("bce"),
+});
+
+export const Inference = z.object({ batchSize: positiveInt });
+
+export const Hardware = z.union([
+  z.object({ gpu: z.string().min(1), count: positiveInt.default(1) }),
+  z.object({ cluster: z.string().min(1) }),
+]);
+export type Hardware = z.infer<typeof Hardware>;
+
+export const Workload = z.object({
+  name: z.string().min(1),
+  model: Model,
+  training: Training,
+  inference: Inference.optional(),
+  hardware: Hardware.default({ gpu: "h100-sxm-80gb", count: 1 }),
+  /** Measurements that travel with a workload; no predictor ever reads them. */
+  measured: z.unknown().optional(),
+});
+export type Workload = z.infer<typeof Workload>;
+export type DlrmWorkload = Workload & { model: DlrmModel };
+
+export function isDlrm(w: Workload): w is DlrmWorkload {
+  return w.model.kind === "dlrm";
+}
+
+/** Columns of table t (per-table dim, else the model's). */
+export function tableDim(model: DlrmModel, t: EmbeddingTable): number {
+  return t.dim ?? model.embeddingDim;
+}

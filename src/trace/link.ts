@@ -1,0 +1,114 @@
+/**
+ * Link a Kineto trace into steps of top-level host ops with their launches and kernels.
+ * A kernel links to its runtime call by `correlation` (in current PyTorch its `External id`
+ * does not match its op's); a runtime call links to the innermost enclosing cpu_op on the
+ * same thread by time. Steps are the `ProfilerStep#N` annotations; host threads are kept
+ * as they appear (backward runs on the autograd engine's thread).
+ */
+import { GPU_CATEGORIES, LAUNCH_APIS, SYNC_APIS, type KinetoEvent, type KinetoTrace } from "./kineto.js";
+
+export interface LinkedLaunch {
+  api: string;
+  ts: number;
+  dur: number;
+  isSync: boolean;
+  /** The GPU activity it launched, if any. */
+  gpu?: { name: string; cat: string; ts: number; dur: number; stream: number | string };
+}
+
+export interface LinkedOp {
+  name: string;
+  tid: number | string;
+  ts: number;
+  dur: number;
+  /** Nested cpu_op events (the profiler instruments each). */
+  children: number;
+  /** Runtime calls of any kind inside the op (each instrumented). */
+  runtimeCalls: number;
+  launches: LinkedLaunch[];
+  inputDims?: unknown;
+}
+
+export interface LinkedStep {
+  name: string;
+  ts: number;
+  dur: number;
+  /** Top-level ops per host thread, in time order. */
+  threads: Map<number | string, LinkedOp[]>;
+  gpu: Array<{ name: string; ts: number; dur: number; stream: number | string }>;
+}
+
+const end = (e: { ts: number; dur?: number }): number => e.ts + (e.dur ?? 0);
+
+export function linkTrace(trace: KinetoTrace): LinkedStep[] {
+  const byCorrelation = new Map<unknown, KinetoEvent>();
+  const gpuEvents: KinetoEvent[] = [];
+  const runtime: KinetoEvent[] = [];
+  const ops: KinetoEvent[] = [];
+  const steps: KinetoEvent[] = [];
+  for (const e of trace.events) {
+    if (e.cat && GPU_CATEGORIES.has(e.cat)) {
+      gpuEvents.push(e);
+      const c = e.args?.correlation;
+      if (c !== undefined) byCorrelation.set(c, e);
+    } else if (e.cat === "cuda_runtime" || e.cat === "cuda_driver") runtime.push(e);
+    else if (e.cat === "cpu_op") ops.push(e);
+    else if (e.cat === "user_annotation" && e.name.startsWith("ProfilerStep#")) steps.push(e);
+  }
+  steps.sort((a, b) => a.ts - b.ts);
+  runtime.sort((a, b) => a.ts - b.ts);
+  gpuEvents.sort((a, b) => a.ts - b.ts);
+  // Top-level ops per thread: an op starting inside the previous top-level op is nested.
+  const opsByThread = new Map<number | string, KinetoEvent[]>();
+  for (const op of ops) {
+    const list = opsByThread.get(op.tid) ?? [];
+    list.push(op);
+    opsByThread.set(op.tid, list);
+  }
+  const topLevel = new Map<number | string, LinkedOp[]>();
+  for (const [tid, list] of opsByThread) {
+    list.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    const tops: LinkedOp[] = [];
+    let openEnd = -Infinity;
+    for (const op of list) {
+      if (op.ts >= openEnd) {
+        tops.push({ name: op.name, tid, ts: op.ts, dur: op.dur ?? 0, children: 0, runtimeCalls: 0, launches: [], inputDims: op.args?.["Input Dims"] });
+        openEnd = end(op);
+      } else tops[tops.length - 1]!.children++;
+    }
+    topLevel.set(tid, tops);
+  }
+  // Attach runtime calls to the top-level op that encloses them (binary search by start time).
+  for (const call of runtime) {
+    const tops = topLevel.get(call.tid);
+    if (!tops) continue;
+    let lo = 0;
+    let hi = tops.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (tops[mid]!.ts <= call.ts) lo = mid;
+      else hi = mid - 1;
+    }
+    const op = tops[lo];
+    if (!op || call.ts < op.ts || call.ts > op.ts + op.dur) continue;
+    op.runtimeCalls++;
+    const isSync = SYNC_APIS.has(call.name);
+    if (!isSync && !LAUNCH_APIS.has(call.name)) continue;
+    const g = byCorrelation.get(call.args?.correlation);
+    op.launches.push({
+      api: call.name, ts: call.ts, dur: call.dur ?? 0, isSync,
+      gpu: g ? { name: g.name, cat: g.cat ?? "", ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid } : undefined,
+    });
+  }
+  return steps.map((s) => {
+    const threads = new Map<number | string, LinkedOp[]>();
+    for (const [tid, tops] of topLevel) {
+      const inside = tops.filter((o) => o.ts >= s.ts && o.ts < end(s));
+      if (inside.length) threads.set(tid, inside);
+    }
+    const gpu = gpuEvents
+      .filter((g) => g.ts >= s.ts && g.ts < end(s))
+      .map((g) => ({ name: g.name, ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid }));
+    return { name: s.name, ts: s.ts, dur: s.dur ?? 0, threads, gpu };
+  });
+}
