@@ -81,7 +81,8 @@ function forward(b: Builder, model: DlrmModel, batch: number, dtype: Precision, 
       sync("pageable copy of li"),
       kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }),
       sync("pageable copy of lj"),
-      ew("index_elementwise_kernel", batch * s.pairs * 2 * F32),
+      // A strided gather: moves about twice its output's bytes (traces).
+      ew("index_elementwise_kernel", batch * s.pairs * 4 * F32),
     ]);
     b.op("aten::cat", "interaction", [ew("CatArrayBatchedCopy", 2 * batch * s.topInput * F32)]);
   } else {
@@ -140,7 +141,7 @@ function backward(b: Builder, model: DlrmModel, batch: number, dtype: Precision)
       ew("index arithmetic", 2 * pairBytes),
       ew("arange", pairBytes),
       kernel("DeviceRadixSort", { kind: "sort", keys: s.pairs, keyBytes: I64 }),
-      ew("indexing_backward_kernel", 3 * batch * s.pairs * F32),
+      kernel("indexing_backward_kernel", { kind: "index-backward", elements: batch * s.pairs }),
     ]);
     b.op("bwd:BmmBackward0", "interaction", [
       kernel(`bmm ${batch}x${F}x${s.dim}x${F}`, { kind: "bmm", m: F, n: s.dim, k: F, batch, dtype }),

@@ -31,5 +31,5 @@ export function defaultHostOverheads(): HostOverheadTable {
 
 export function overheadsFor(table: HostOverheadTable, opName: string, scale = 1): HostOverheads {
   const o = table.ops[opName] ?? table.fallback;
-  return { t1: o.t1 * scale, t2: o.t2 * scale, t3: o.t3 * scale, t4: o.t4 * scale, t5: o.t5 * scale };
+  return { t1: o.t1 * scale, t2: o.t2 * scale, t3: o.t3 * scale, t4: o.t4, t5: o.t5 * scale };
 }

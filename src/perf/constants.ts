@@ -49,8 +49,11 @@ export const KERNEL_CONSTANTS = {
   },
   elementwise: {
     /** Streaming kernels reach this fraction of HBM bandwidth (PyTorch vectorized kernels). */
-    bandwidthEfficiency: 0.8,
+    bandwidthEfficiency: 0.92,
     fixedUs: 1.6,
+    /** indexing_backward_kernel: per element per SM, ns; B x pairs elements (21 H100 traces: 0.20-0.24 ns/element on 132 SMs). */
+    indexBackwardSmNs: 29,
+    indexBackwardFixedUs: 1.9,
   },
   memcpy: {
     /** micro.json overheads_per_run: pageable H2D reaches ~16-21 GB/s plus ~50 us staging for 1 MiB. */

@@ -24,6 +24,8 @@ export function kernelUs(gpu: Gpu, work: KernelWork): number {
       return memcpyUs(gpu, work.bytes, work.direction);
     case "memset":
       return elementwiseUs(gpu, work.bytes, 0);
+    case "index-backward":
+      return KERNEL_CONSTANTS.elementwise.indexBackwardFixedUs + (work.elements * KERNEL_CONSTANTS.elementwise.indexBackwardSmNs) / gpu.smCount / 1000;
     case "sort":
       return sortUs(work.keys);
   }

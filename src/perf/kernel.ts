@@ -26,6 +26,8 @@ export type KernelWork =
   | { kind: "elementwise"; bytes: number; flops: number }
   | { kind: "memcpy"; bytes: number; direction: "h2d-pageable" | "h2d-pinned" | "d2h" | "d2d" }
   | { kind: "memset"; bytes: number }
+  /** index_put_ with accumulate (backward of advanced indexing): a serial walk per sorted index. */
+  | { kind: "index-backward"; elements: number }
   /** Radix sort of keys (index backward), cub single-pass or onesweep. */
   | { kind: "sort"; keys: number; keyBytes: number };
 

@@ -48,6 +48,9 @@ export interface SimOptions {
   recordTimeline?: boolean;
 }
 
+/** GPU utilisation above which a step counts as GPU-bound. */
+export const GPU_BOUND_UTILIZATION = 0.6;
+
 const CATEGORIES: OpCategory[] = ["bottom-mlp", "embedding", "interaction", "top-mlp", "loss", "optimizer", "framework"];
 
 export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
@@ -122,8 +125,9 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
     gpuActiveUs,
     hostBusyUs,
     syncWaitUs: syncWait * per,
-    // Lin et al.: a step is CPU-bound when the host's overheads, not the kernels, set its length.
-    bound: hostBusyUs >= gpuActiveUs ? "cpu" : "gpu",
+    // GPU-bound when kernels keep the GPU busy for most of the step; otherwise the host's
+    // overheads leave it idle (Lin et al. Sec. II: DLRM training is often CPU-bound).
+    bound: gpuActiveUs >= GPU_BOUND_UTILIZATION * stepUs ? "gpu" : "cpu",
     timeline,
     byOp: [...byOp.values()],
     byCategory,

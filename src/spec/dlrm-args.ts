@@ -7,20 +7,29 @@ import { UserError } from "./errors.js";
 import { Workload } from "./workload.js";
 import { validate } from "./load.js";
 
-/** Split a shell-like argument string, honouring single and double quotes. */
+/** Split a shell-like argument string, honouring single and double quotes (--a="x y"). */
 export function splitArgs(text: string): string[] {
   const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   let current = "";
-  let last = -1;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const piece = m[1] ?? m[2] ?? m[3] ?? "";
-    // Adjacent pieces without whitespace between them belong to one argument (--a="x y").
-    if (m.index === last && out.length) current = out.pop()! + piece;
-    else current = piece;
-    out.push(current);
-    last = re.lastIndex;
+  let inToken = false;
+  let quote: string | undefined;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inToken = true;
+    } else if (/\s/.test(ch)) {
+      if (inToken) out.push(current);
+      current = "";
+      inToken = false;
+    } else {
+      current += ch;
+      inToken = true;
+    }
   }
+  if (inToken) out.push(current);
   return out;
 }
 

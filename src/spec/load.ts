@@ -9,7 +9,7 @@ import { Workload } from "./workload.js";
 export function parseDocument(text: string, file: string): unknown {
   const isYaml = /\.ya?ml$/i.test(file);
   try {
-    return isYaml ? parseYaml(text) : JSON.parse(text);
+    return isYaml ? parseYaml(text, { logLevel: "error" }) : JSON.parse(text);
   } catch (err) {
     throw new UserError(`${file}: not valid ${isYaml ? "YAML" : "JSON"}: ${(err as Error).message}`);
   }

@@ -1,0 +1,78 @@
+/** End-to-end accuracy of `strata predict` against the measured H100 workloads. */
+import { loadWorkload } from "../src/spec/load.js";
+import { predictWorkload, type PredictOptions } from "../src/predict.js";
+import { readKinetoTrace } from "../src/trace/read-kineto.js";
+import { linkTrace } from "../src/trace/link.js";
+import { gmae, measuredOf, workloadFiles } from "./shared.js";
+import { join, dirname } from "node:path";
+
+export interface Row {
+  name: string;
+  measuredClass: "gpu" | "cpu";
+  predictedBound: "gpu" | "cpu";
+  trainPred: number;
+  trainMeas: number;
+  trainRuns: number[];
+  infPred: number;
+  infMeas: number;
+  memPred: number;
+  memMeas: number;
+}
+
+/** GPU-bound when the trace's GPU is busy for most of the measured step (ground truth only). */
+function measuredClass(workloadFile: string, trace: string | undefined, stepMs: number): "gpu" | "cpu" {
+  if (!trace) return "cpu";
+  const steps = linkTrace(readKinetoTrace(join(dirname(workloadFile), "..", trace)));
+  let busy = 0;
+  for (const s of steps) {
+    let covered = 0;
+    let until = -Infinity;
+    for (const g of [...s.gpu].sort((a, b) => a.ts - b.ts)) {
+      const e = g.ts + g.dur;
+      if (e > until) { covered += e - Math.max(g.ts, until); until = e; }
+    }
+    busy += covered / steps.length;
+  }
+  return busy / 1000 / stepMs >= 0.6 ? "gpu" : "cpu";
+}
+
+export function accuracyRows(options: PredictOptions = {}): Row[] {
+  return workloadFiles().map((file) => {
+    const w = loadWorkload(file);
+    const m = measuredOf(w);
+    const p = predictWorkload(w, options);
+    const traces = (w.measured as { traces?: { kineto?: string } }).traces;
+    return {
+      name: w.name,
+      measuredClass: measuredClass(file, traces?.kineto, m.trainStepMs.median),
+      predictedBound: p.train.bound,
+      trainPred: p.train.stepUs / 1000,
+      trainMeas: m.trainStepMs.median,
+      trainRuns: m.trainStepMs.perRun,
+      infPred: p.inference.stepUs / 1000,
+      infMeas: m.inferenceMs.median,
+      memPred: p.memory.peakBytes,
+      memMeas: m.peakMemoryBytes,
+    };
+  });
+}
+
+export function summarize(rows: Row[]) {
+  const ratio = (r: Row): number => r.trainPred / r.trainMeas;
+  const gpu = rows.filter((r) => r.measuredClass === "gpu");
+  const cpu = rows.filter((r) => r.measuredClass === "cpu");
+  // The noise floor: how far each run's median is from the reference median.
+  const noise = gmae(rows.flatMap((r) => r.trainRuns.map((x) => x / r.trainMeas)));
+  const noiseCpu = gmae(cpu.flatMap((r) => r.trainRuns.map((x) => x / r.trainMeas)));
+  return {
+    trainAll: gmae(rows.map(ratio)),
+    trainGpu: gmae(gpu.map(ratio)),
+    trainCpu: gmae(cpu.map(ratio)),
+    inference: gmae(rows.map((r) => r.infPred / r.infMeas)),
+    memory: gmae(rows.map((r) => r.memPred / r.memMeas)),
+    gpuCount: gpu.length,
+    cpuCount: cpu.length,
+    noise,
+    noiseCpu,
+  };
+}

@@ -1,0 +1,28 @@
+/** strata catalog [--json]: the GPU catalog with its figures. */
+import type { Command } from "commander";
+import { listGpus } from "../catalog/gpus.js";
+import { table } from "../report/format.js";
+import { printJson } from "./run.js";
+
+export function registerCatalog(program: Command): void {
+  program
+    .command("catalog")
+    .description("list the GPU catalog (peak FLOP/s, HBM, L2, SMs, host link, launch overhead; sources with --json)")
+    .option("--json", "print the full catalog with sources as JSON")
+    .action((opts: { json?: boolean }) => {
+      const gpus = listGpus();
+      if (opts.json) return printJson({ gpus });
+      const t = (x?: number): string => (x === undefined ? "-" : (x / 1e12).toFixed(0));
+      process.stdout.write(
+        table(
+          ["id", "name", "fp32 TF", "tf32 TF", "bf16 TF", "fp8 TF", "HBM GB", "HBM TB/s", "L2 MB", "SMs", "host GB/s", "launch us"],
+          gpus.map((g) => [
+            g.id, g.name, t(g.peakFlopsPerSec.fp32), t(g.peakFlopsPerSec.tf32), t(g.peakFlopsPerSec.bf16), t(g.peakFlopsPerSec.fp8),
+            (g.hbmBytes / 2 ** 30).toFixed(0), (g.hbmBandwidthBytesPerSec / 1e12).toFixed(2), (g.l2Bytes / 2 ** 20).toFixed(0),
+            String(g.smCount), (g.hostLink.bandwidthBytesPerSecPerDirection / 1e9).toFixed(0), String(g.launchOverheadUs),
+          ]),
+          [false, false, true, true, true, true, true, true, true, true, true, true],
+        ) + "\n\nDense (no sparsity) peaks. Every figure's source: strata catalog --json\n",
+      );
+    });
+}

@@ -1,0 +1,21 @@
+/** strata predict <workload files...> [--gpu ID] [--json] [--host-speed X] */
+import type { Command } from "commander";
+import { loadWorkload } from "../spec/load.js";
+import { predictWorkload } from "../predict.js";
+import { predictionJson, summaryTable } from "../report/prediction.js";
+import { parsePositiveNumber, printJson } from "./run.js";
+
+export function registerPredict(program: Command): void {
+  program
+    .command("predict")
+    .description("predict one DLRM training step and inference batch per workload file")
+    .argument("<files...>", "workload files (JSON or YAML)")
+    .option("--gpu <id>", "override the workloads' GPU (see `strata catalog`)")
+    .option("--host-speed <factor>", "multiply host overheads (2 = a host twice as slow)", parsePositiveNumber("--host-speed"))
+    .option("--json", "print JSON instead of a table")
+    .action((files: string[], opts: { gpu?: string; hostSpeed?: number; json?: boolean }) => {
+      const predictions = files.map((f) => predictWorkload(loadWorkload(f), { gpu: opts.gpu, hostSpeedFactor: opts.hostSpeed }));
+      if (opts.json) printJson({ results: predictions.map(predictionJson) });
+      else process.stdout.write(summaryTable(predictions) + "\n");
+    });
+}

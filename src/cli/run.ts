@@ -1,0 +1,30 @@
+/** Shared CLI plumbing: user errors exit 2 without a stack trace unless --debug. */
+import { UserError } from "../spec/errors.js";
+
+export function isDebug(): boolean {
+  return process.argv.includes("--debug") || process.env.STRATA_DEBUG === "1";
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`strata: ${err.message}\n`);
+    if (isDebug()) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`strata: internal error: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(isDebug() ? `${e?.stack}\n` : "(run again with --debug for the stack trace)\n");
+  return 1;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export function parsePositiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag}: expected a positive number, found ${JSON.stringify(value)}`);
+    return n;
+  };
+}

@@ -1,0 +1,30 @@
+/** Test helpers: bundled example workloads and a tiny 3-table model. */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { DlrmWorkload } from "../src/spec/workload.js";
+import { Workload } from "../src/spec/workload.js";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const example = (name: string): string => `${ROOT}data/examples/${name}.json`;
+
+export function tinyWorkload(overrides: Partial<{ batchSize: number; tables: number }> = {}): DlrmWorkload {
+  const tables = overrides.tables ?? 3;
+  return Workload.parse({
+    name: "tiny",
+    model: {
+      kind: "dlrm",
+      bottomMlp: [13, 64, 16],
+      topMlp: [32, 1],
+      embeddingDim: 16,
+      tables: Array.from({ length: tables }, (_, i) => ({ rows: 1000 * (i + 1), pooling: i + 1 })),
+    },
+    training: { batchSize: overrides.batchSize ?? 256 },
+    hardware: { gpu: "h100-sxm-80gb", count: 1 },
+  }) as DlrmWorkload;
+}
+
+/** Run the CLI from source (no build needed). */
+export function strata(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", `${ROOT}src/cli/main.ts`, ...args], { encoding: "utf8", cwd: ROOT, input });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
