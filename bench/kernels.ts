@@ -1,9 +1,15 @@
 /** Kernel models against micro.json (H100): GEMM, batched GEMM, embedding bag. */
 import { getGpu } from "../src/catalog/gpus.js";
 import { bmmUs, gemmUs } from "../src/perf/gemm.js";
-import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs } from "../src/perf/embedding.js";
-import { uniqueFraction, hottestRowShare } from "../src/perf/index-stats.js";
-import { gmae } from "./shared.js";
+import { embeddingForwardUs } from "../src/perf/embedding.js";
+import { uniqueFraction } from "../src/perf/index-stats.js";
+import { join } from "node:path";
+import { loadWorkload } from "../src/spec/load.js";
+import { predictWorkload } from "../src/predict.js";
+import { readKinetoTrace } from "../src/trace/read-kineto.js";
+import { linkTrace } from "../src/trace/link.js";
+import { canonicalOpName } from "../src/trace/overheads.js";
+import { GROUNDTRUTH, gmae, workloadFiles } from "./shared.js";
 
 /** CUDA-event timing of a single launch adds this floor (fitted with the GEMM model). */
 export const MICRO_EVENT_FLOOR_US = 37;
@@ -29,12 +35,32 @@ export function kernelAccuracy(micro: Micro) {
     fam("gemm fp32 (addmm)", m.gemm_fp32.map((g) => [gemmUs(gpu, g.M, g.N, g.K, 1, "fp32"), g.ms * 1000])),
     fam("bmm (dot interaction)", m.bmm_interaction.map((b) => [bmmUs(gpu, b.F, b.F, b.d, b.B, "fp32"), b.ms * 1000])),
     fam("embedding bag forward", m.embedding_bag.map((e) => [embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, e.batch * e.pooling) }), e.fwd_ms * 1000])),
-    fam("embedding bag fwd + bwd + SGD", m.embedding_bag.map((e) => {
-      const lookups = e.batch * e.pooling;
-      const fwd = embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, lookups) });
-      const bwd = embeddingBackwardUs(gpu, { lookups, dim: e.dim, elementBytes: 4 });
-      const upd = embeddingUpdateUs(gpu, { lookups, dim: e.dim, hottestRowShare: hottestRowShare({ kind: "uniform" }, e.rows) });
-      return [fwd + bwd + upd, e.fwd_bwd_sgd_ms * 1000];
-    })),
   ];
+}
+
+/** GPU time per op, predicted vs the traces' kernel durations, summed over the 21 workloads. */
+export function opGpuTimeVsTraces(): Array<{ op: string; predictedMs: number; tracedMs: number }> {
+  const sums = new Map<string, { p: number; m: number }>();
+  for (const file of workloadFiles()) {
+    const w = loadWorkload(file);
+    const p = predictWorkload(w);
+    const steps = linkTrace(readKinetoTrace(join(GROUNDTRUTH, "traces", `${w.name}.kineto.json.gz`)));
+    const traced = new Map<string, number>();
+    for (const s of steps) {
+      for (const ops of s.threads.values()) {
+        ops.forEach((op, i) => {
+          const name = canonicalOpName(op, ops[i - 1]);
+          const gpu = op.launches.reduce((a, l) => a + (l.gpu?.dur ?? 0), 0);
+          traced.set(name, (traced.get(name) ?? 0) + gpu / steps.length);
+        });
+      }
+    }
+    for (const o of p.train.byOp) {
+      const e = sums.get(o.name) ?? { p: 0, m: 0 };
+      e.p += o.gpuUs;
+      e.m += traced.get(o.name) ?? 0;
+      sums.set(o.name, e);
+    }
+  }
+  return [...sums].filter(([, e]) => e.m > 0).map(([op, e]) => ({ op, predictedMs: e.p / 1000, tracedMs: e.m / 1000 })).sort((a, b) => b.tracedMs - a.tracedMs);
 }

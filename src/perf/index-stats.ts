@@ -23,10 +23,10 @@ export function expectedDistinct(dist: IndexDistribution, rows: number, lookups:
   if (dist.kind === "uniform") return rows * -Math.expm1(lookups * Math.log1p(-1 / rows));
   let distinct = 0;
   // Exact for the head, geometric buckets for the tail (mass varies slowly there).
-  const head = Math.min(rows, 1024);
+  const head = Math.min(rows, 256);
   for (let k = 0; k < head; k++) distinct += -Math.expm1(lookups * Math.log1p(-Math.min(zipfMass(rows, dist.alpha, k, k + 1), 1 - 1e-15)));
   for (let lo = head; lo < rows; ) {
-    const hi = Math.min(rows, Math.ceil(lo * 1.02));
+    const hi = Math.min(rows, Math.ceil(lo * 1.05));
     const p = zipfMass(rows, dist.alpha, lo, hi) / (hi - lo);
     distinct += (hi - lo) * -Math.expm1(lookups * Math.log1p(-Math.min(p, 1 - 1e-15)));
     lo = hi;
@@ -34,8 +34,19 @@ export function expectedDistinct(dist: IndexDistribution, rows: number, lookups:
   return distinct;
 }
 
+const memo = new Map<string, number>();
+
 export function uniqueFraction(dist: IndexDistribution, rows: number, lookups: number): number {
-  return lookups <= 0 ? 1 : Math.min(1, expectedDistinct(dist, rows, lookups) / lookups);
+  if (lookups <= 0) return 1;
+  // Memoised: a sweep asks for the same tables over and over (a few hundred us per Zipf table).
+  const key = `${dist.kind === "zipf" ? dist.alpha : "u"}:${rows}:${lookups}`;
+  let u = memo.get(key);
+  if (u === undefined) {
+    u = Math.min(1, expectedDistinct(dist, rows, lookups) / lookups);
+    if (memo.size > 100_000) memo.clear();
+    memo.set(key, u);
+  }
+  return u;
 }
 
 export function hottestRowShare(dist: IndexDistribution, rows: number): number {
