@@ -15,6 +15,7 @@ export interface Row {
   trainRuns: number[];
   infPred: number;
   infMeas: number;
+  infRuns: number[];
   memPred: number;
   memMeas: number;
 }
@@ -51,6 +52,7 @@ export function accuracyRows(options: PredictOptions = {}): Row[] {
       trainRuns: m.trainStepMs.perRun,
       infPred: p.inference.stepUs / 1000,
       infMeas: m.inferenceMs.median,
+      infRuns: m.inferenceMs.perRun,
       memPred: p.memory.peakBytes,
       memMeas: m.peakMemoryBytes,
     };
@@ -64,7 +66,12 @@ export function summarize(rows: Row[]) {
   // The noise floor: how far each run's median is from the reference median.
   const noise = gmae(rows.flatMap((r) => r.trainRuns.map((x) => x / r.trainMeas)));
   const noiseCpu = gmae(cpu.flatMap((r) => r.trainRuns.map((x) => x / r.trainMeas)));
+  // Error against the run closest to the prediction: how far the model is from any measured run.
+  const nearest = (pred: number, runs: number[]): number => runs.reduce((best, x) => (Math.abs(Math.log(pred / x)) < Math.abs(Math.log(pred / best)) ? x : best), runs[0]!);
   return {
+    trainNearest: gmae(rows.map((r) => r.trainPred / nearest(r.trainPred, r.trainRuns))),
+    inferenceNearest: gmae(rows.map((r) => r.infPred / nearest(r.infPred, r.infRuns))),
+    inferenceNoise: gmae(rows.flatMap((r) => r.infRuns.map((x) => x / r.infMeas))),
     trainAll: gmae(rows.map(ratio)),
     trainGpu: gmae(gpu.map(ratio)),
     trainCpu: gmae(cpu.map(ratio)),
