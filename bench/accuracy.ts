@@ -21,9 +21,9 @@ export interface Row {
 }
 
 /** GPU-bound when the trace's GPU is busy for most of the measured step (ground truth only). */
-function measuredClass(workloadFile: string, trace: string | undefined, stepMs: number): "gpu" | "cpu" {
+async function measuredClass(workloadFile: string, trace: string | undefined, stepMs: number): Promise<"gpu" | "cpu"> {
   if (!trace) return "cpu";
-  const steps = linkTrace(readKinetoTrace(join(dirname(workloadFile), "..", trace)));
+  const steps = linkTrace(await readKinetoTrace(join(dirname(workloadFile), "..", trace)));
   let busy = 0;
   for (const s of steps) {
     let covered = 0;
@@ -37,15 +37,16 @@ function measuredClass(workloadFile: string, trace: string | undefined, stepMs: 
   return busy / 1000 / stepMs >= 0.6 ? "gpu" : "cpu";
 }
 
-export function accuracyRows(options: PredictOptions = {}): Row[] {
-  return workloadFiles().map((file) => {
+export async function accuracyRows(options: PredictOptions = {}): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const file of workloadFiles()) {
     const w = loadWorkload(file);
     const m = measuredOf(w);
     const p = predictWorkload(w, options);
     const traces = (w.measured as { traces?: { kineto?: string } }).traces;
-    return {
+    rows.push({
       name: w.name,
-      measuredClass: measuredClass(file, traces?.kineto, m.trainStepMs.median),
+      measuredClass: await measuredClass(file, traces?.kineto, m.trainStepMs.median),
       predictedBound: p.train.bound,
       trainPred: p.train.stepUs / 1000,
       trainMeas: m.trainStepMs.median,
@@ -55,8 +56,9 @@ export function accuracyRows(options: PredictOptions = {}): Row[] {
       infRuns: m.inferenceMs.perRun,
       memPred: p.memory.peakBytes,
       memMeas: m.peakMemoryBytes,
-    };
-  });
+    });
+  }
+  return rows;
 }
 
 export function summarize(rows: Row[]) {

@@ -16,10 +16,10 @@ import { linkTrace } from "../src/trace/link.js";
 import { stepOverheadSamples, type OpSample } from "../src/trace/overheads.js";
 import { gmae, kinetoTraceFiles, measuredOf, median, workloadFiles } from "./shared.js";
 
-export function collectSamples(): Map<string, OpSample[]> {
+export async function collectSamples(): Promise<Map<string, OpSample[]>> {
   const byName = new Map<string, OpSample[]>();
   for (const file of kinetoTraceFiles()) {
-    for (const step of linkTrace(readKinetoTrace(file))) {
+    for (const step of linkTrace(await readKinetoTrace(file))) {
       for (const s of stepOverheadSamples(step)) {
         const list = byName.get(s.name) ?? [];
         list.push(s);
@@ -80,8 +80,8 @@ function score(table: HostOverheadTable, which: "train" | "inference"): number {
   return gmae(ratios);
 }
 
-function main(): void {
-  const samples = collectSamples();
+async function main(): Promise<void> {
+  const samples = await collectSamples();
   let best = { c: 0, err: Infinity };
   for (let c = 0; c <= 6.001; c += 0.1) {
     const err = score(overheadTable(samples, c, 1), "train");
@@ -100,4 +100,4 @@ function main(): void {
   console.log(`wrote ${out}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -39,12 +39,12 @@ export function kernelAccuracy(micro: Micro) {
 }
 
 /** GPU time per op, predicted vs the traces' kernel durations, summed over the 21 workloads. */
-export function opGpuTimeVsTraces(): Array<{ op: string; predictedMs: number; tracedMs: number }> {
+export async function opGpuTimeVsTraces(): Promise<Array<{ op: string; predictedMs: number; tracedMs: number }>> {
   const sums = new Map<string, { p: number; m: number }>();
   for (const file of workloadFiles()) {
     const w = loadWorkload(file);
     const p = predictWorkload(w);
-    const steps = linkTrace(readKinetoTrace(join(GROUNDTRUTH, "traces", `${w.name}.kineto.json.gz`)));
+    const steps = linkTrace(await readKinetoTrace(join(GROUNDTRUTH, "traces", `${w.name}.kineto.json.gz`)));
     const traced = new Map<string, number>();
     for (const s of steps) {
       for (const ops of s.threads.values()) {

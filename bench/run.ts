@@ -29,8 +29,8 @@ function speed(): { meanMs: number; maxMs: number } {
   return { meanMs: times.reduce((a, b) => a + b, 0) / times.length, maxMs: Math.max(...times) };
 }
 
-function main(): void {
-  const rows = accuracyRows();
+async function main(): Promise<void> {
+  const rows = await accuracyRows();
   const s = summarize(rows);
   const k = kernelAccuracy(JSON.parse(readFileSync(join(GROUNDTRUTH, "micro.json"), "utf8")));
   const sp = speed();
@@ -68,11 +68,11 @@ function main(): void {
   lines.push("", "## Kernel time per op against the traces", "");
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");
-  for (const o of opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
+  for (const o of await opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
   lines.push("");
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));
 }
 
-main();
+await main();
