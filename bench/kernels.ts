@@ -8,7 +8,7 @@ import { loadWorkload } from "../src/spec/load.js";
 import { predictWorkload } from "../src/predict.js";
 import { readKinetoTrace } from "../src/trace/read-kineto.js";
 import { linkTrace } from "../src/trace/link.js";
-import { canonicalOpName } from "../src/trace/overheads.js";
+import { tracedGpuByOp } from "../src/trace/calibrate.js";
 import { GROUNDTRUTH, gmae, workloadFiles } from "./shared.js";
 
 /** CUDA-event timing of a single launch adds this floor (fitted with the GEMM model). */
@@ -45,16 +45,7 @@ export async function opGpuTimeVsTraces(): Promise<Array<{ op: string; predicted
     const w = loadWorkload(file);
     const p = predictWorkload(w);
     const steps = linkTrace(await readKinetoTrace(join(GROUNDTRUTH, "traces", `${w.name}.kineto.json.gz`)));
-    const traced = new Map<string, number>();
-    for (const s of steps) {
-      for (const ops of s.threads.values()) {
-        ops.forEach((op, i) => {
-          const name = canonicalOpName(op, ops[i - 1]);
-          const gpu = op.launches.reduce((a, l) => a + (l.gpu?.dur ?? 0), 0);
-          traced.set(name, (traced.get(name) ?? 0) + gpu / steps.length);
-        });
-      }
-    }
+    const traced = tracedGpuByOp(steps);
     for (const o of p.train.byOp) {
       const e = sums.get(o.name) ?? { p: 0, m: 0 };
       e.p += o.gpuUs;

@@ -29,9 +29,4 @@ export function measuredOf(workload: { measured?: unknown }): Measured {
 }
 
 export const gmae = (ratios: number[]): number => Math.exp(ratios.reduce((s, r) => s + Math.abs(Math.log(r)), 0) / ratios.length) - 1;
-export const median = (xs: number[]): number => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return 0;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+export { median } from "../src/trace/calibrate.js";

@@ -18,10 +18,8 @@ export interface PredictOptions {
   gpu?: string;
   /** Multiplies host overheads (1 = the calibrated H100 host). */
   hostSpeedFactor?: number;
-  /** Host overheads (default: data/calibration/h100-host-overheads.json). */
+  /** Host overheads and kernel corrections (default: data/calibration/h100-host-overheads.json). */
   hostOverheads?: HostOverheadTable;
-  /** Per-kernel-kind multiplicative corrections (from `strata calibrate`). */
-  kernelCorrections?: Record<string, number>;
   recordTimeline?: boolean;
 }
 
@@ -47,8 +45,8 @@ export function predictWorkload(w: Workload, options: PredictOptions = {}): Pred
   if (!isDlrm(w)) throw new UserError(`${w.name}: model.kind "${w.model.kind}" is not supported by strata predict yet (only "dlrm")`);
   const gpu = getGpu(gpuIdOf(w, options.gpu));
   const table = options.hostOverheads ?? defaultHostOverheads();
-  const corrections = options.kernelCorrections ?? {};
-  const correction = (kind: string): number => corrections[kind] ?? 1;
+  const corrections = table.kernelCorrections ?? {};
+  const correction = (opName: string): number => corrections[opName] ?? 1;
   const trainGraph = timeKernels(buildDlrmTrainingGraph(w, table), gpu, correction);
   const inferenceGraph = timeKernels(buildDlrmInferenceGraph(w, table), gpu, correction);
   const sim = { hostSpeedFactor: options.hostSpeedFactor ?? 1, recordTimeline: options.recordTimeline ?? false };

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** The strata command line: one small file per command; each parses, calls the library, prints. */
 import { Command, CommanderError } from "commander";
+import { registerCalibrate } from "./calibrate.js";
 import { registerCatalog } from "./catalog.js";
 import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
 import { registerPredict } from "./predict.js";
 import { registerTimeline } from "./timeline.js";
+import { registerTrace } from "./trace.js";
 import { reportError } from "./run.js";
 
 const program = new Command()
@@ -21,6 +23,8 @@ registerPredict(program);
 registerTimeline(program);
 registerCatalog(program);
 registerImport(program);
+registerTrace(program);
+registerCalibrate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { dataPath } from "../catalog/data-path.js";
 import type { HostOverheads } from "./types.js";
+import { parseDocument, readText, validate } from "../spec/load.js";
 
 const Overheads = z.object({ t1: z.number(), t2: z.number(), t3: z.number(), t4: z.number(), t5: z.number() });
 
@@ -19,6 +20,8 @@ export const HostOverheadTable = z.object({
   noGradFactor: z.number().positive(),
   ops: z.record(z.string(), Overheads),
   fallback: Overheads,
+  /** Multipliers of the modelled GPU time per op name, learned from traces (`strata calibrate`). */
+  kernelCorrections: z.record(z.string(), z.number().positive()).optional(),
 });
 export type HostOverheadTable = z.infer<typeof HostOverheadTable>;
 
@@ -27,6 +30,11 @@ let cached: HostOverheadTable | undefined;
 export function defaultHostOverheads(): HostOverheadTable {
   cached ??= HostOverheadTable.parse(JSON.parse(readFileSync(dataPath("calibration/h100-host-overheads.json"), "utf8")));
   return cached;
+}
+
+/** Load a calibration file written by `strata calibrate` (a host-overhead table, maybe with kernel corrections). */
+export function loadCalibration(file: string): HostOverheadTable {
+  return validate(HostOverheadTable, parseDocument(readText(file), file), file);
 }
 
 export function overheadsFor(table: HostOverheadTable, opName: string, scale = 1): HostOverheads {

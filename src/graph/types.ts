@@ -39,10 +39,18 @@ export interface Kernel {
   durationUs: number;
 }
 
+/** Per-launch host costs, when known exactly (a replayed trace); else the op's T4 and T5. */
+export interface LaunchHost {
+  /** This launch call's duration (T4). */
+  callUs?: number;
+  /** Gap before this call since the previous one in the op (T5). */
+  gapUs?: number;
+}
+
 export type Launch =
-  | { kind: "kernel"; kernel: Kernel }
+  | ({ kind: "kernel"; kernel: Kernel } & LaunchHost)
   /** The host waits until every stream has drained (cudaStreamSynchronize after a pageable copy, a D2H read). */
-  | { kind: "sync"; reason: string };
+  | ({ kind: "sync"; reason: string } & LaunchHost);
 
 export interface HostOp {
   name: string;
@@ -57,4 +65,6 @@ export interface ExecutionGraph {
   ops: HostOp[];
   /** Streams the GPU work uses (stream 0 is the default stream). */
   streams: number;
+  /** Per stream, until when work queued before the step keeps it busy (us from the start); default idle. */
+  streamBusyAtStartUs?: number[];
 }

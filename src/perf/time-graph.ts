@@ -3,10 +3,12 @@ import type { Gpu } from "../catalog/gpus.js";
 import type { ExecutionGraph } from "../graph/types.js";
 import { kernelUs } from "./kernel-time.js";
 
-export function timeKernels(graph: ExecutionGraph, gpu: Gpu, correction: (kind: string) => number = () => 1): ExecutionGraph {
+/** `correction` multiplies the modelled time of an op's kernels (learned per op name from traces). */
+export function timeKernels(graph: ExecutionGraph, gpu: Gpu, correction: (opName: string) => number = () => 1): ExecutionGraph {
   for (const op of graph.ops) {
+    const k = correction(op.name);
     for (const launch of op.launches) {
-      if (launch.kind === "kernel") launch.kernel.durationUs = kernelUs(gpu, launch.kernel.work) * correction(launch.kernel.work.kind);
+      if (launch.kind === "kernel") launch.kernel.durationUs = kernelUs(gpu, launch.kernel.work) * k;
     }
   }
   return graph;

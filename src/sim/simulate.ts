@@ -30,6 +30,8 @@ export interface StepResult {
   /** Wall time of one step (steady state when several iterations are simulated). */
   stepUs: number;
   gpuActiveUs: number;
+  /** When the host finished its last op (a profiler step's span ends there, not at GPU drain). */
+  hostEndUs: number;
   /** Host time spent on overheads, excluding waits on the GPU. */
   hostBusyUs: number;
   syncWaitUs: number;
@@ -58,6 +60,7 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
   const f = options.hostSpeedFactor ?? 1;
   const record = options.recordTimeline ?? true;
   const streamFree = new Float64Array(Math.max(1, graph.streams));
+  graph.streamBusyAtStartUs?.forEach((t, i) => (streamFree[i] = Math.max(0, t)));
   const timeline: TimelineEvent[] = [];
   const byOp = new Map<string, OpBreakdown>();
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { hostUs: 0, gpuUs: 0 }])) as StepResult["byCategory"];
@@ -77,10 +80,15 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
       let gpu = 0;
       host += o.t2 * f;
       op.launches.forEach((launch, i) => {
-        if (i > 0) { host += o.t5 * f; busy += o.t5 * f; }
+        if (i > 0) {
+          const gap = (launch.gapUs ?? o.t5) * f;
+          host += gap;
+          busy += gap;
+        }
+        const call = (launch.callUs ?? o.t4) * f;
         if (launch.kind === "sync") {
-          host += o.t4 * f;
-          busy += o.t4 * f;
+          host += call;
+          busy += call;
           const until = drained();
           if (until > host) {
             if (record) timeline.push({ track: "host", name: `wait: ${launch.reason}`, category: op.category, kind: "sync-wait", startUs: host, durUs: until - host, iteration: it });
@@ -89,8 +97,8 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
           }
           return;
         }
-        host += o.t4 * f;
-        busy += o.t4 * f;
+        host += call;
+        busy += call;
         const k = launch.kernel;
         const start = Math.max(host, streamFree[k.stream]!);
         streamFree[k.stream] = start + k.durationUs;
@@ -122,6 +130,7 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
   const hostBusyUs = hostBusy * per;
   return {
     stepUs,
+    hostEndUs: iterations > 1 ? (host - firstIterationEnd) / (iterations - 1) : host,
     gpuActiveUs,
     hostBusyUs,
     syncWaitUs: syncWait * per,

@@ -36,6 +36,8 @@ export interface LinkedStep {
   /** Top-level ops per host thread, in time order. */
   threads: Map<number | string, LinkedOp[]>;
   gpu: Array<{ name: string; ts: number; dur: number; stream: number | string }>;
+  /** Per stream, when the GPU work queued before the step finishes (no sync between steps). */
+  busyAtStart: Map<number | string, number>;
 }
 
 const end = (e: { ts: number; dur?: number }): number => e.ts + (e.dur ?? 0);
@@ -100,6 +102,11 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
       gpu: g ? { name: g.name, cat: g.cat ?? "", ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid } : undefined,
     });
   }
+  const launchTs = new Map<KinetoEvent, number>();
+  for (const call of runtime) {
+    const g = byCorrelation.get(call.args?.correlation);
+    if (g) launchTs.set(g, call.ts);
+  }
   return steps.map((s) => {
     const threads = new Map<number | string, LinkedOp[]>();
     for (const [tid, tops] of topLevel) {
@@ -109,6 +116,14 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
     const gpu = gpuEvents
       .filter((g) => g.ts >= s.ts && g.ts < end(s))
       .map((g) => ({ name: g.name, ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid }));
-    return { name: s.name, ts: s.ts, dur: s.dur ?? 0, threads, gpu };
+    const busyAtStart = new Map<number | string, number>();
+    for (const g of gpuEvents) {
+      // Work launched before the step, even if it starts later, occupies the GPU first.
+      // GPU work with no recorded launch was queued before profiling began.
+      if ((launchTs.get(g) ?? -Infinity) >= s.ts || g.ts >= s.ts + (s.dur ?? 0)) continue;
+      const stream = (g.args?.stream as number | undefined) ?? g.tid;
+      busyAtStart.set(stream, Math.max(busyAtStart.get(stream) ?? -Infinity, end(g)));
+    }
+    return { name: s.name, ts: s.ts, dur: s.dur ?? 0, threads, gpu, busyAtStart };
   });
 }

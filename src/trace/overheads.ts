@@ -61,3 +61,38 @@ export function stepOverheadSamples(step: LinkedStep): OpSample[] {
   }
   return samples;
 }
+
+/** Summary statistics of a list of samples. */
+export interface Stat {
+  mean: number;
+  std: number;
+  count: number;
+}
+
+export function stat(xs: number[]): Stat {
+  const v = xs.filter((x) => Number.isFinite(x));
+  if (!v.length) return { mean: 0, std: 0, count: 0 };
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { mean: r(mean), std: r(Math.sqrt(variance)), count: v.length };
+}
+
+/**
+ * Remove the profiler's instrumentation from one op's overheads (Lin et al. remove it the
+ * same way): every recorded event costs `c` us. The op's non-launch time (T2 + T3 + sum T5)
+ * loses c x (events - launches), spread proportionally (floor 10%); each launch call and the
+ * gap before the op lose c (floor 30%).
+ */
+export function withoutInstrumentation(s: Pick<OpSample, "t1" | "t2" | "t3" | "t4" | "t5" | "events">, c: number) {
+  const nonLaunch = s.t2 + s.t3 + s.t5.reduce((a, b) => a + b, 0);
+  const removable = c * Math.max(0, s.events - s.t4.length);
+  const k = nonLaunch > 0 ? Math.max(0.1, (nonLaunch - removable) / nonLaunch) : 1;
+  return {
+    t1: Number.isFinite(s.t1) ? Math.max(0.3 * s.t1, s.t1 - c) : s.t1,
+    t2: s.t2 * k,
+    t3: s.t3 * k,
+    t4: s.t4.map((x) => Math.max(0.3 * x, x - c)),
+    t5: s.t5.map((x) => x * k),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Rebuild a step's execution graph from a linked trace: the host ops in time order with their
+ * own T1-T5 and launch calls, each kernel with its recorded duration and stream, each sync
+ * as a wait. Our simulator then replays it (it must reproduce the measured step), or predicts
+ * the step without the profiler's instrumentation, or on another GPU (trace/retime.ts).
+ */
+import type { ExecutionGraph, HostOp, Launch } from "../graph/types.js";
+import type { LinkedOp, LinkedStep } from "./link.js";
+import { canonicalOpName, withoutInstrumentation } from "./overheads.js";
+
+export interface ReplayOptions {
+  /** Start with the GPU idle, as a synchronised iteration does (default: busy with the previous step's work, as traced). */
+  idleStart?: boolean;
+  /** Profiler cost per recorded event to remove, us (0 = replay as traced). */
+  instrumentationUs?: number;
+  /**
+   * Replace each op's traced overheads by typical, instrumentation-free values for its name
+   * (a calibration table); ops it does not know keep their own, with instrumentation removed.
+   */
+  typical?: Map<string, { t1: number; t2: number; t3: number; t4: number; t5: number }>;
+  /** New duration for a traced kernel (another GPU); default: as traced. */
+  retime?: (kernel: { name: string; durationUs: number; op: string; inputDims?: unknown }) => number;
+}
+
+/** The sync call's own cost: its duration minus the part spent waiting for the GPU to drain. */
+function syncOwnUs(call: { ts: number; dur: number }, gpuEnds: Float64Array): number {
+  const callEnd = call.ts + call.dur;
+  let drained = -Infinity;
+  for (const e of gpuEnds) if (e <= callEnd && e > drained) drained = e;
+  return Math.max(0.5, callEnd - Math.max(call.ts, drained));
+}
+
+export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): ExecutionGraph {
+  const c = options.instrumentationUs ?? 0;
+  const ops: LinkedOp[] = [...step.threads.values()].flat().sort((a, b) => a.ts - b.ts);
+  const gpuEnds = Float64Array.from(step.gpu.map((g) => g.ts + g.dur));
+  const streams = new Map<number | string, number>();
+  const streamIndex = (s: number | string): number => {
+    let i = streams.get(s);
+    if (i === undefined) streams.set(s, (i = streams.size));
+    return i;
+  };
+  const hostOps: HostOp[] = [];
+  let prevEnd = step.ts;
+  let prev: LinkedOp | undefined;
+  for (const op of ops) {
+    const calls = op.launches;
+    const first = calls[0];
+    const last = calls[calls.length - 1];
+    const t5 = calls.slice(1).map((l, i) => l.ts - (calls[i]!.ts + calls[i]!.dur));
+    const t4 = calls.map((l) => (l.isSync ? syncOwnUs(l, gpuEnds) : l.dur));
+    const name = canonicalOpName(op, prev?.tid === op.tid ? prev : undefined);
+    const t = options.typical?.get(name);
+    const raw = { t1: op.ts - prevEnd, t2: first ? first.ts - op.ts : op.dur, t3: last ? op.ts + op.dur - (last.ts + last.dur) : 0, t4, t5, events: 1 + op.children + op.runtimeCalls };
+    let o = c > 0 ? withoutInstrumentation(raw, c) : raw;
+    if (t) {
+      // A hand-off between host threads takes the table's pseudo-op gap (see trace/overheads.ts).
+      const handoff = prev !== undefined && prev.tid !== op.tid ? options.typical?.get(name.startsWith("bwd:") ? "autograd engine start" : "optimizer.step") : undefined;
+      o = {
+        t1: handoff ? handoff.t1 : prev === undefined ? o.t1 : t.t1,
+        t2: first ? t.t2 : o.t2,
+        t3: first ? t.t3 : o.t3,
+        t4: calls.map((l, i) => (l.isSync ? o.t4[i]! : t.t4)),
+        t5: o.t5.map(() => t.t5),
+      };
+    }
+    const launches: Launch[] = calls.map((l, i) => {
+      const host = { callUs: o.t4[i]!, gapUs: i > 0 ? o.t5[i - 1]! : 0 };
+      if (l.isSync) return { kind: "sync", reason: l.api, ...host };
+      const g = l.gpu;
+      // A launch whose GPU activity is missing (lost correlation) still costs its call.
+      const durationUs = g ? (options.retime ? options.retime({ name: g.name, durationUs: g.dur, op: name, inputDims: op.inputDims }) : g.dur) : 0;
+      return {
+        kind: "kernel",
+        kernel: { name: g?.name ?? `${l.api} (no GPU activity recorded)`, work: { kind: "elementwise", bytes: 0, flops: 0 }, stream: streamIndex(g?.stream ?? "default"), durationUs },
+        ...host,
+      };
+    });
+    hostOps.push({ name, category: "framework", phase: name.startsWith("bwd:") ? "backward" : "forward", overheads: { t1: o.t1, t2: o.t2, t3: o.t3, t4: 0, t5: 0 }, launches });
+    prevEnd = op.ts + op.dur;
+    prev = op;
+  }
+  // The rest of the step after the last op (the training loop's Python until the next step).
+  const tail = step.ts + step.dur - prevEnd;
+  hostOps.push({ name: "end of step", category: "framework", phase: "optimizer", overheads: { t1: Math.max(0, c > 0 ? tail - c : tail), t2: 0, t3: 0, t4: 0, t5: 0 }, launches: [] });
+  const streamBusyAtStartUs: number[] = [];
+  if (!options.idleStart) for (const [stream, until] of step.busyAtStart) streamBusyAtStartUs[streamIndex(stream)] = until - step.ts;
+  return { name: step.name, ops: hostOps, streams: Math.max(1, streams.size), streamBusyAtStartUs };
+}
