@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { loadWorkload } from "../src/spec/load.js";
 import { loadTrace, predictFromTrace, replayTrace } from "../src/predict-trace.js";
 import { readKinetoTrace } from "../src/trace/read-kineto.js";
-import { GROUNDTRUTH, gmae, measuredOf, workloadFiles } from "./shared.js";
+import { defaultHostOverheads, type HostOverheadTable } from "../src/graph/host-overheads.js";
+import { getGpu } from "../src/catalog/gpus.js";
+import { predictWorkload } from "../src/predict.js";
+import { collectSamples, kernelCorrections, overheadTable, tracedGpuByOp } from "../src/trace/calibrate.js";
+import { GROUNDTRUTH, gmae, kinetoTraceFiles, measuredOf, workloadFiles } from "./shared.js";
 
 export interface TraceRow {
   name: string;
@@ -54,4 +58,26 @@ export async function parseSpeed(): Promise<{ mb: number; mbPerSec: number }> {
   await readKinetoTrace(file);
   const s = (performance.now() - t0) / 1000;
   return { mb, mbPerSec: mb / s };
+}
+
+/**
+ * What calibrating on the traces buys `strata predict`: before, a prior with no trace knowledge
+ * (every op pays the catalog's typical launch overhead for T1-T5); after, `strata calibrate`'s
+ * host overheads from the traces, then also its kernel corrections.
+ */
+export async function calibrationEffect() {
+  const base = defaultHostOverheads();
+  const launchUs = getGpu("h100-sxm-80gb").launchOverheadUs;
+  const prior = { ...base, ops: {}, fallback: { t1: launchUs, t2: launchUs, t3: launchUs, t4: launchUs, t5: launchUs }, kernelCorrections: undefined };
+  const traces = kinetoTraceFiles();
+  const learned = overheadTable(await collectSamples(traces), base.instrumentationUsPerEvent, base.noGradFactor);
+  const workloads = workloadFiles().map((f) => loadWorkload(f));
+  const pairs = [];
+  for (const w of workloads) {
+    const loaded = await loadTrace(join(GROUNDTRUTH, "traces", `${w.name}.kineto.json.gz`));
+    pairs.push({ traced: tracedGpuByOp(loaded.steps), predicted: new Map(predictWorkload(w, { hostOverheads: learned }).train.byOp.map((o) => [o.name, o.gpuUs])) });
+  }
+  const withKernels = { ...learned, kernelCorrections: kernelCorrections(pairs) };
+  const score = (table: HostOverheadTable) => gmae(workloads.map((w) => predictWorkload(w, { hostOverheads: table }).train.stepUs / 1000 / measuredOf(w).trainStepMs.median));
+  return { prior: score(prior), hostCalibrated: score(learned), withKernelCorrections: score(withKernels) };
 }
