@@ -68,8 +68,8 @@ describe("critical-path simulator", () => {
   it("a sync makes the host wait for the GPU", () => {
     const g = graphOf([{ t: [0, 0, 0, 1, 0], kernels: [100], sync: true }, { t: [0, 0, 0, 1, 0], kernels: [1], sync: false }]);
     const r = simulate(g);
-    expect(r.syncWaitUs).toBeCloseTo(101 - 2, 6); // kernel ends at 1 + 100; the sync call returns at 2
-    expect(r.stepUs).toBeCloseTo(101 + 1 + 1, 6); // then one launch (1 us) and its 1 us kernel
+    expect(r.syncWaitUs).toBeCloseTo(101 - 1, 6); // the kernel ends at 1 + 100; the host reached the sync at 1
+    expect(r.stepUs).toBeCloseTo(101 + 1 + 1 + 1, 6); // the sync's own 1 us, one launch (1 us) and its 1 us kernel
   });
 
   it("pipelined iterations overlap the host of one with the GPU of the previous", () => {

@@ -65,6 +65,8 @@ export interface ExecutionGraph {
   ops: HostOp[];
   /** Streams the GPU work uses (stream 0 is the default stream). */
   streams: number;
+  /** Time from a launch call's return to its kernel's start on an idle stream, us (default 0). */
+  launchLatencyUs?: number;
   /** Per stream, until when work queued before the step keeps it busy (us from the start); default idle. */
   streamBusyAtStartUs?: number[];
 }

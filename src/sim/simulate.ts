@@ -87,20 +87,21 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
         }
         const call = (launch.callUs ?? o.t4) * f;
         if (launch.kind === "sync") {
-          host += call;
-          busy += call;
+          // The call returns once the GPU has drained, and then pays its own cost.
           const until = drained();
           if (until > host) {
             if (record) timeline.push({ track: "host", name: `wait: ${launch.reason}`, category: op.category, kind: "sync-wait", startUs: host, durUs: until - host, iteration: it });
             syncWait += until - host;
             host = until;
           }
+          host += call;
+          busy += call;
           return;
         }
         host += call;
         busy += call;
         const k = launch.kernel;
-        const start = Math.max(host, streamFree[k.stream]!);
+        const start = Math.max(host + (graph.launchLatencyUs ?? 0), streamFree[k.stream]!);
         streamFree[k.stream] = start + k.durationUs;
         gpu += k.durationUs;
         if (record) timeline.push({ track: `stream ${k.stream}`, name: k.name, category: op.category, kind: "kernel", startUs: start, durUs: k.durationUs, iteration: it });

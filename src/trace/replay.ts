@@ -83,7 +83,20 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
   // The rest of the step after the last op (the training loop's Python until the next step).
   const tail = step.ts + step.dur - prevEnd;
   hostOps.push({ name: "end of step", category: "framework", phase: "optimizer", overheads: { t1: Math.max(0, c > 0 ? tail - c : tail), t2: 0, t3: 0, t4: 0, t5: 0 }, launches: [] });
+  // Launch latency: kernel start after its call returned, where the stream had nothing queued.
+  const latencies: number[] = [];
+  const lastEnd = new Map<number | string, number>();
+  for (const op of ops) {
+    for (const l of op.launches) {
+      if (!l.gpu) continue;
+      const callEnd = l.ts + l.dur;
+      if ((lastEnd.get(l.gpu.stream) ?? -Infinity) < callEnd && l.gpu.ts >= callEnd) latencies.push(l.gpu.ts - callEnd);
+      lastEnd.set(l.gpu.stream, Math.max(lastEnd.get(l.gpu.stream) ?? -Infinity, l.gpu.ts + l.gpu.dur));
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const launchLatencyUs = latencies.length ? latencies[latencies.length >> 1]! : 0;
   const streamBusyAtStartUs: number[] = [];
   if (!options.idleStart) for (const [stream, until] of step.busyAtStart) streamBusyAtStartUs[streamIndex(stream)] = until - step.ts;
-  return { name: step.name, ops: hostOps, streams: Math.max(1, streams.size), streamBusyAtStartUs };
+  return { name: step.name, ops: hostOps, streams: Math.max(1, streams.size), streamBusyAtStartUs, launchLatencyUs };
 }
