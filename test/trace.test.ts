@@ -157,3 +157,36 @@ describe("Kineto traces", () => {
     expect(JSON.parse(p.stdout).results[0].trainStepMs).toBeGreaterThan(0);
   });
 });
+
+describe("streamed JSON documents", () => {
+  it("fuzz: top-level fields around the streamed array equal JSON.parse's", async () => {
+    const { streamJsonArray } = await import("../src/trace/json-stream.js");
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.string().filter((k) => k !== "nodes"), fc.jsonValue()), fc.array(fc.jsonValue(), { maxLength: 5 }), async (fields, nodes) => {
+        const file = write("doc.json", JSON.stringify({ ...fields, nodes, after: 1.5 }));
+        const seen: unknown[] = [];
+        const doc = await streamJsonArray(file, "nodes", (v) => seen.push(v));
+        expect(doc.fields).toEqual(JSON.parse(JSON.stringify({ ...fields, after: 1.5 })));
+        expect(seen).toEqual(JSON.parse(JSON.stringify(nodes)).filter((x: unknown) => typeof x === "object" && x !== null));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("reads an execution trace: shapes, threads and data dependencies", async () => {
+    const { readExecutionTrace, summarizeExecutionTrace } = await import("../src/trace/read-et.js");
+    const node = (id: number, name: string, ins: Array<[number, number[]]>, outs: Array<[number, number[]]>) => ({
+      id, name, ctrl_deps: 1,
+      inputs: { values: ins.map(([t]) => [t, 1, 0, 1, 4, "cuda:0"]), shapes: ins.map(([, s]) => s), types: ins.map(() => "Tensor(float)") },
+      outputs: { values: outs.map(([t]) => [t, 1, 0, 1, 4, "cuda:0"]), shapes: outs.map(([, s]) => s), types: outs.map(() => "Tensor(float)") },
+      attrs: [{ name: "tid", type: "uint64", value: 1 }],
+    });
+    const file = write("x.et.json", JSON.stringify({ schema: "1.1.1-chakra.0.0.4", nodes: [node(2, "aten::mm", [[10, [64, 32]], [11, [32, 16]]], [[12, [64, 16]]]), node(3, "aten::relu", [[12, [64, 16]]], [[13, [64, 16]]])], finish_ts: 5 }));
+    const s = summarizeExecutionTrace(await readExecutionTrace(file));
+    expect(s.schema).toBe("1.1.1-chakra.0.0.4");
+    expect(s.nodes).toBe(2);
+    expect(s.dataDependencies).toBe(1);
+    expect(s.gemmFlops).toBe(2 * 64 * 32 * 16);
+    await expect(readExecutionTrace(write("y.json", '{"nodes": [{"id": "x"}]}'))).rejects.toThrow(/nodes\[0\]/);
+  });
+});

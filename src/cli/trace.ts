@@ -4,6 +4,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { analyzeTrace, loadTrace, predictFromTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
 import { table } from "../report/format.js";
 import { loadCalibration } from "../graph/host-overheads.js";
+import { readExecutionTrace, summarizeExecutionTrace } from "../trace/read-et.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
 /** Load with a progress bar on a terminal (events read so far). */
@@ -24,10 +25,17 @@ export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("analyse, replay and predict from PyTorch profiler traces (Kineto JSON, plain or .gz)");
   trace
     .command("analyze")
-    .argument("<file>", "Kineto trace")
+    .argument("<file>", "Kineto trace, or a PyTorch execution trace (.et.json[.gz])")
     .option("--json", "print JSON")
-    .description("per step: host and GPU active time, idle time and its causes, T1-T5 overheads, top ops and kernels")
+    .description("per step: host and GPU active time, idle time and its causes, T1-T5 overheads, top ops and kernels (an execution trace: ops, shapes, dependencies)")
     .action(async (file: string, opts: { json?: boolean }) => {
+      if (/\.et\.json(\.gz)?$/.test(file)) {
+        // A PyTorch execution trace: ops with exact shapes and dependencies, no timings.
+        const s = summarizeExecutionTrace(await readExecutionTrace(file));
+        if (opts.json) return printJson(s);
+        return void process.stdout.write(`${file}: execution trace (schema ${s.schema}), ${s.nodes} ops on ${s.threads} threads, ${s.dataDependencies} data dependencies, ${(s.gemmFlops / 1e9).toFixed(3)} GFLOP in GEMMs\n\n` +
+          table(["op", "count"], s.topOps.map((o) => [o.name, String(o.count)]), [false, true]) + "\n");
+      }
       const a = analyzeTrace(await loadWithProgress(file));
       if (opts.json) return printJson(a);
       const out = [

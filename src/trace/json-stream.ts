@@ -45,7 +45,8 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
   let escape = false;
   let inArray = false; // inside the streamed array (depth 2)
   let lastKey = "";
-  let pendingKey = false; // the last string at depth 1 was a key awaiting ':'
+  let expectValue = false; // after a top-level key's ':'
+  let stringValue = false; // the open top-level value is a string
   let keyStart = -1;
   let valueStart = -1; // start of a non-streamed top-level value (or of an element)
   let valueKey = "";
@@ -74,21 +75,30 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
           else if (c === QUOTE) {
             inString = false;
             if (keyStart >= 0) {
-              lastKey = buf.toString("utf8", keyStart - base + 1, i);
+              lastKey = JSON.parse(buf.toString("utf8", keyStart - base, i + 1)) as string;
               keyStart = -1;
-              pendingKey = true;
+            } else if (stringValue && depth === 1) {
+              fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i + 1));
+              valueStart = -1;
+              stringValue = false;
             }
           }
           continue;
         }
         if (c === QUOTE) {
           inString = true;
-          if (depth === 1 && valueStart < 0) keyStart = base + i;
+          if (depth === 1 && expectValue) {
+            valueStart = base + i;
+            valueKey = lastKey;
+            stringValue = true;
+            expectValue = false;
+          } else if (depth === 1 && valueStart < 0) keyStart = base + i;
         } else if (c === OPEN_OBJ || c === OPEN_ARR) {
           if (depth === 0) {
             if (c !== OPEN_OBJ) fail("expected a JSON object at the top level");
             sawTop = true;
           } else if (depth === 1 && valueStart < 0) {
+            expectValue = false;
             if (c === OPEN_ARR && lastKey === arrayKey) inArray = found = true;
             else { valueStart = base + i; valueKey = lastKey; }
           } else if (depth === 2 && inArray) valueStart = base + i;
@@ -96,6 +106,11 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
         } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
           depth--;
           if (depth < 0) fail(`unbalanced '${String.fromCharCode(c)}' at byte ${base + i}`);
+          if (depth === 0 && valueStart >= 0) {
+            // A scalar last value of the top-level object ends at its closing brace.
+            fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i).trim());
+            valueStart = -1;
+          }
           if (depth === 2 && inArray && valueStart >= 0) {
             const text = buf.toString("utf8", valueStart - base, i + 1);
             let value: unknown;
@@ -114,7 +129,7 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
             valueStart = -1;
           }
         } else if (c === COLON) {
-          pendingKey = false;
+          if (depth === 1) expectValue = true;
         } else if (c === COMMA) {
           if (depth === 1 && valueStart >= 0) {
             // A scalar top-level value ends at the comma.
@@ -122,9 +137,10 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
             valueStart = -1;
           }
           if (depth === 1) lastKey = "";
-        } else if (depth === 1 && !pendingKey && valueStart < 0 && c > 0x20 && lastKey) {
+        } else if (depth === 1 && expectValue && c > 0x20) {
           valueStart = base + i; // a scalar value (number, true, false, null)
           valueKey = lastKey;
+          expectValue = false;
         }
       }
       // Drop what no open element needs.
