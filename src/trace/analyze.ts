@@ -94,7 +94,11 @@ export function analyzeSteps(file: string, steps: LinkedStep[], top = 10): Trace
   const samples = steps.flatMap((s) => stepOverheadSamples(s)).filter((x) => x.name !== "autograd engine start" && x.name !== "optimizer.step");
   const byOp = (pick: (x: (typeof samples)[number]) => number[]) => {
     const groups = new Map<string, number[]>();
-    for (const x of samples) groups.set(x.name, [...(groups.get(x.name) ?? []), ...pick(x)]);
+    for (const x of samples) {
+      const list = groups.get(x.name) ?? [];
+      list.push(...pick(x));
+      groups.set(x.name, list);
+    }
     return Object.fromEntries([...groups].filter(([, v]) => v.length).map(([k, v]) => [k, stat(v)]));
   };
   const overhead = (pick: (x: (typeof samples)[number]) => number[]) => ({ ...stat(samples.flatMap(pick)), byOp: byOp(pick) });
