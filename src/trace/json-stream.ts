@@ -40,6 +40,10 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
   const source: AsyncIterable<Buffer> = gz ? raw.pipe(createGunzip()) : raw;
 
   const fields: Record<string, unknown> = {};
+  // defineProperty: a key such as "__proto__" must stay data, never reach the prototype.
+  const setField = (key: string, text: string): void => {
+    Object.defineProperty(fields, key, { value: JSON.parse(text), enumerable: true, writable: true, configurable: true });
+  };
   let depth = 0;
   let inString = false;
   let escape = false;
@@ -78,7 +82,7 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
               lastKey = JSON.parse(buf.toString("utf8", keyStart - base, i + 1)) as string;
               keyStart = -1;
             } else if (stringValue && depth === 1) {
-              fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i + 1));
+              setField(valueKey, buf.toString("utf8", valueStart - base, i + 1));
               valueStart = -1;
               stringValue = false;
             }
@@ -108,7 +112,7 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
           if (depth < 0) fail(`unbalanced '${String.fromCharCode(c)}' at byte ${base + i}`);
           if (depth === 0 && valueStart >= 0) {
             // A scalar last value of the top-level object ends at its closing brace.
-            fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i).trim());
+            setField(valueKey, buf.toString("utf8", valueStart - base, i).trim());
             valueStart = -1;
           }
           if (depth === 2 && inArray && valueStart >= 0) {
@@ -125,7 +129,7 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
             inArray = false;
             lastKey = "";
           } else if (depth === 1 && valueStart >= 0) {
-            fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i + 1));
+            setField(valueKey, buf.toString("utf8", valueStart - base, i + 1));
             valueStart = -1;
           }
         } else if (c === COLON) {
@@ -133,7 +137,7 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
         } else if (c === COMMA) {
           if (depth === 1 && valueStart >= 0) {
             // A scalar top-level value ends at the comma.
-            fields[valueKey] = JSON.parse(buf.toString("utf8", valueStart - base, i).trim());
+            setField(valueKey, buf.toString("utf8", valueStart - base, i).trim());
             valueStart = -1;
           }
           if (depth === 1) lastKey = "";
