@@ -5,6 +5,7 @@ import { registerCalibrate } from "./calibrate.js";
 import { registerCatalog } from "./catalog.js";
 import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
+import { registerPlan } from "./plan.js";
 import { registerPredict } from "./predict.js";
 import { registerTimeline } from "./timeline.js";
 import { registerTrace } from "./trace.js";
@@ -25,6 +26,7 @@ registerCatalog(program);
 registerImport(program);
 registerTrace(program);
 registerCalibrate(program);
+registerPlan(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -34,7 +34,7 @@ export function defaultHostOverheads(): HostOverheadTable {
 
 /** Load a calibration file written by `strata calibrate` (a host-overhead table, maybe with kernel corrections). */
 export function loadCalibration(file: string): HostOverheadTable {
-  return validate(HostOverheadTable, parseDocument(readText(file), file), file);
+  return validate(HostOverheadTable, parseDocument(readText(file), file), file, "calibration");
 }
 
 export function overheadsFor(table: HostOverheadTable, opName: string, scale = 1): HostOverheads {

@@ -22,7 +22,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validate `data` against `schema`; on failure name the file, field path, expectation and what was found. */
-export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string): z.infer<S> {
+export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string, what = "workload"): z.infer<S> {
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.slice(0, 8).map((issue) => {
@@ -30,7 +30,7 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, file: st
     return `  at ${formatPath(issue.path)}: ${issue.message}; found ${found}`;
   });
   const more = result.error.issues.length > 8 ? `\n  (${result.error.issues.length - 8} more)` : "";
-  throw new UserError(`${file}: invalid workload\n${lines.join("\n")}${more}`);
+  throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`);
 }
 
 export function readText(file: string): string {

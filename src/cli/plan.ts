@@ -1,0 +1,65 @@
+/** strata plan WORKLOAD --cluster ID_OR_FILE: shard the tables over a cluster and predict the step. */
+import type { Command } from "commander";
+import { resolveCluster } from "../catalog/clusters.js";
+import { loadWorkload } from "../spec/load.js";
+import { UserError } from "../spec/errors.js";
+import { isDlrm } from "../spec/workload.js";
+import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
+import { table } from "../report/format.js";
+import { printJson } from "./run.js";
+import { tableInfos } from "../shard/table-costs.js";
+
+const ms = (us: number): number => Number((us / 1000).toFixed(4));
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("shard a DLRM's embedding tables over a cluster and predict its training step (ZionEX/Neo style)")
+    .argument("<workload>", "workload file (hardware.cluster, or give --cluster)")
+    .option("--cluster <id-or-file>", "cluster preset (see `strata clusters`) or a cluster file")
+    .option("--strategy <name>", `planner: ${STRATEGIES.join(", ")}`, "best")
+    .option("--json", "print JSON")
+    .action((file: string, opts: { cluster?: string; strategy: string; json?: boolean }) => {
+      const w = loadWorkload(file);
+      if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
+      const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
+      if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);
+      if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
+      const c = resolveCluster(clusterId);
+      const p = planSharding(w, c, opts.strategy as Strategy);
+      if (opts.json) {
+        return printJson({
+          feasible: p.feasible,
+          stepMs: ms(p.stepUs),
+          samplesPerSec: Math.round(p.samplesPerSec),
+          shards: p.shards.map((s) => ({ table: s.table, type: s.type, ranks: s.ranks, rows: s.rows, cols: s.cols })),
+          perRank: p.perRank.map((r) => ({ rank: r.rank, hbmBytes: Math.round(r.hbmBytes), computeMs: ms(r.computeUs), commMs: ms(r.commUs) })),
+          imbalance: Number(p.imbalance.toFixed(4)),
+          strategy: p.strategy,
+          ...(p.infeasibleReason ? { infeasibleReason: p.infeasibleReason } : {}),
+        });
+      }
+      const tables = tableInfos(w);
+      const counts = new Map<string, number>();
+      for (const s of p.shards) counts.set(s.type, (counts.get(s.type) ?? 0) + 1);
+      const out = [
+        `${w.name} on ${c.id} (${c.ranks} x ${c.gpu}): ${p.feasible ? "feasible" : "INFEASIBLE"}, step ${ms(p.stepUs).toFixed(2)} ms, ${Math.round(p.samplesPerSec).toLocaleString("en-US")} samples/s, embedding imbalance ${(p.imbalance * 100).toFixed(1)}% [${p.strategy}]`,
+        p.infeasibleReason ? `  ${p.infeasibleReason}` : "",
+        `  sharding: ${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")}`,
+        "",
+        table(["rank", "HBM GB", "embedding ms", "dense ms", "compute ms", "exposed comm ms", "a2a send MB"],
+          p.perRank.slice(0, 16).map((r) => [String(r.rank), (r.hbmBytes / 1e9).toFixed(2), ms(r.embeddingUs).toFixed(3), ms(r.denseUs).toFixed(3), ms(r.computeUs).toFixed(3), ms(r.commUs).toFixed(3), (r.a2aSendBytes / 1e6).toFixed(1)]),
+          [true, true, true, true, true, true, true]),
+        p.perRank.length > 16 ? `  (${p.perRank.length - 16} more ranks; --json for all)` : "",
+        "",
+        "Largest tables and why they got their sharding:",
+        table(["table", "rows", "dim", "pooling", "GB", "type", "ranks"],
+          [...p.shards].sort((a, b) => tables[b.table]!.bytes - tables[a.table]!.bytes).slice(0, 8).map((s) => {
+            const t = tables[s.table]!;
+            return [String(t.index), String(t.rows), String(t.dim), String(t.pooling), (t.bytes / 1e9).toFixed(2), s.type, s.ranks.length > 4 ? `${s.ranks.length} ranks` : s.ranks.join(",")];
+          }), [true, true, true, true, true, false, false]),
+        "table-wise: fits one GPU and balances; row-wise/table-row-wise: too big for one GPU or hotter than 1.5x a rank's fair share; data-parallel: under 256 KiB, replicated.",
+      ];
+      process.stdout.write(out.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n");
+    });
+}

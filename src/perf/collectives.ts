@@ -1,0 +1,92 @@
+/**
+ * Collective communication time on a cluster: latency + bytes over bandwidth per hop, with
+ * the algorithms NCCL uses (Thakur et al., "Optimization of Collective Communication
+ * Operations in MPICH", IJHPCA 2005, for the ring and tree costs; hierarchical variants run
+ * intra-host over NVLink and inter-host over each GPU's NIC, as on ZionEX, Mudigere et al.
+ * ISCA 2022 Sec. 4). Bandwidths are per GPU per direction; an efficiency factor covers
+ * protocol overheads (fitted to nccl-tests bus bandwidth, see docs/sharding.md).
+ */
+import type { Cluster } from "../catalog/clusters.js";
+
+/** Fraction of link bandwidth NCCL reaches on large messages (nccl-tests busbw / link bw). */
+export const LINK_EFFICIENCY = { intraHost: 0.8, interHost: 0.9 } as const;
+
+export type CommDtype = "fp32" | "bf16" | "fp16" | "fp8";
+export const COMM_BYTES: Record<CommDtype, number> = { fp32: 4, bf16: 2, fp16: 2, fp8: 1 };
+
+interface Group {
+  ranks: number;
+  bandwidth: number;
+  latencyUs: number;
+}
+
+function groups(c: Cluster) {
+  const intra: Group = { ranks: c.gpusPerHost, bandwidth: c.intraHost.bandwidthBytesPerSec * LINK_EFFICIENCY.intraHost, latencyUs: c.intraHost.latencyUs };
+  const inter: Group = { ranks: c.hosts, bandwidth: c.interHost.bandwidthBytesPerSec * c.interHost.nicsPerGpu * LINK_EFFICIENCY.interHost, latencyUs: c.interHost.latencyUs };
+  return { intra, inter };
+}
+
+/** Ring all-reduce of `bytes` per rank in a group: 2(n-1) steps of bytes/n each. */
+function ringAllReduceUs(bytes: number, g: Group): number {
+  if (g.ranks <= 1) return 0;
+  return 2 * (g.ranks - 1) * g.latencyUs + ((2 * (g.ranks - 1)) / g.ranks) * (bytes / g.bandwidth) * 1e6;
+}
+
+/** Ring reduce-scatter or all-gather: (n-1) steps of bytes/n. */
+function ringHalfUs(bytes: number, g: Group): number {
+  if (g.ranks <= 1) return 0;
+  return (g.ranks - 1) * g.latencyUs + ((g.ranks - 1) / g.ranks) * (bytes / g.bandwidth) * 1e6;
+}
+
+/**
+ * All-reduce over all ranks. One host: a ring over NVLink. Several: hierarchical —
+ * reduce-scatter inside the host, all-reduce of each GPU's 1/g share across hosts over its
+ * own NIC (rail-optimised), all-gather inside the host.
+ */
+export function allReduceUs(c: Cluster, bytes: number): number {
+  const { intra, inter } = groups(c);
+  if (c.hosts === 1) return ringAllReduceUs(bytes, intra);
+  return ringHalfUs(bytes, intra) + ringAllReduceUs(bytes / c.gpusPerHost, inter) + ringHalfUs(bytes, intra);
+}
+
+export function reduceScatterUs(c: Cluster, bytes: number): number {
+  const { intra, inter } = groups(c);
+  if (c.hosts === 1) return ringHalfUs(bytes, intra);
+  return ringHalfUs(bytes, intra) + ringHalfUs(bytes / c.gpusPerHost, inter);
+}
+
+export function allGatherUs(c: Cluster, bytes: number): number {
+  return reduceScatterUs(c, bytes);
+}
+
+/**
+ * All-to-all where rank r sends `sendBytes[r]` in total, spread evenly over all ranks (uneven
+ * splits: each rank's own volume). The slowest rank bounds it: its intra-host share goes over
+ * NVLink, its inter-host share over its NIC, concurrently; plus one latency per peer group.
+ */
+export function allToAllUs(c: Cluster, sendBytes: number[]): number {
+  const { intra, inter } = groups(c);
+  const n = c.ranks;
+  if (n <= 1) return 0;
+  let worst = 0;
+  for (const bytes of sendBytes) {
+    const intraBytes = (bytes * (c.gpusPerHost - 1)) / n;
+    const interBytes = (bytes * (n - c.gpusPerHost)) / n;
+    const us = Math.max((intraBytes / intra.bandwidth) * 1e6, c.hosts > 1 ? (interBytes / inter.bandwidth) * 1e6 : 0);
+    worst = Math.max(worst, us);
+  }
+  return worst + (c.gpusPerHost - 1) * intra.latencyUs * 0.25 + (c.hosts > 1 ? inter.latencyUs * Math.log2(c.hosts) : 0);
+}
+
+/**
+ * Reduced-precision communication (Neo, Mudigere et al. Sec. 5.3: FP16/BF16 all-to-all of
+ * pooled embeddings): fewer bytes on the wire, plus quantise and dequantise passes over the
+ * fp32 tensor at HBM bandwidth.
+ */
+export function quantizationUs(c: Cluster, fp32Bytes: number, dtype: CommDtype): number {
+  if (dtype === "fp32") return 0;
+  const bw = c.gpuSpec.hbmBandwidthBytesPerSec * 0.8;
+  // Read fp32 + write low precision, then read low precision + write fp32 on the receiver.
+  const moved = fp32Bytes * (1 + COMM_BYTES[dtype] / 4) * 2;
+  return (moved / bw) * 1e6;
+}

@@ -1,0 +1,195 @@
+/**
+ * Sharding planners, in TorchRec's split: enumerate options per table, estimate each option's
+ * cost and memory (table-costs.ts, the kernel models), propose placements, partition onto ranks
+ * under HBM capacity, and evaluate the plan with the multi-GPU step model (evaluate.ts).
+ * Strategies: single-type baselines, a TorchRec-style greedy, and a cost-based search (LPT
+ * with splitting of heavy tables, then local search); the default returns the best of all.
+ */
+import type { Cluster } from "../catalog/clusters.js";
+import { UserError } from "../spec/errors.js";
+import type { DlrmWorkload } from "../spec/workload.js";
+import { HBM_USABLE, denseCost, evaluatePlan, splitRange, type DenseCost } from "./evaluate.js";
+import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
+import type { PlanResult, Shard } from "./types.js";
+
+export const STRATEGIES = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise", "data-parallel", "milp"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Tables this small are replicated (data-parallel) by the search: all-reduce beats a lookup round trip. */
+const DP_MAX_BYTES = 256 * 1024;
+
+interface Ctx {
+  w: DlrmWorkload;
+  c: Cluster;
+  tables: TableInfo[];
+  /** Table-wise cost of each table on one rank, us. */
+  twUs: number[];
+  capacity: number;
+  dense: DenseCost;
+}
+
+const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+function tableWise(t: TableInfo, rank: number): Shard {
+  return { table: t.index, type: "table-wise", ranks: [rank], rows: [[0, t.rows]], cols: [[0, t.dim]] };
+}
+function rowWise(t: TableInfo, ranks: number[], type: "row-wise" | "table-row-wise" = "row-wise"): Shard {
+  return { table: t.index, type, ranks, rows: splitRange(t.rows, ranks.length), cols: ranks.map(() => [0, t.dim] as [number, number]) };
+}
+function columnWise(t: TableInfo, ranks: number[], type: "column-wise" | "table-column-wise" = "column-wise"): Shard {
+  return { table: t.index, type, ranks, rows: ranks.map(() => [0, t.rows] as [number, number]), cols: splitRange(t.dim, ranks.length) };
+}
+function dataParallel(t: TableInfo, n: number): Shard {
+  return { table: t.index, type: "data-parallel", ranks: all(n), rows: all(n).map(() => [0, t.rows] as [number, number]), cols: all(n).map(() => [0, t.dim] as [number, number]) };
+}
+
+/** Per-rank load and memory while placing. */
+class Ranks {
+  load: Float64Array;
+  bytes: Float64Array;
+  constructor(n: number, baseBytes: number) {
+    this.load = new Float64Array(n);
+    this.bytes = new Float64Array(n).fill(baseBytes);
+  }
+  /** Least-loaded rank (optionally among `among`) that has room for `bytes`. */
+  leastLoaded(bytes: number, capacity: number, among?: number[]): number {
+    let best = -1;
+    for (const r of among ?? all(this.load.length)) if (this.bytes[r]! + bytes <= capacity && (best < 0 || this.load[r]! < this.load[best]!)) best = r;
+    return best;
+  }
+  add(r: number, us: number, bytes: number): void {
+    this.load[r] = this.load[r]! + us;
+    this.bytes[r] = this.bytes[r]! + bytes;
+  }
+}
+
+/** Place a table that does not fit (or is too hot for) one rank: row-wise within a host, else over all ranks. */
+function split(ctx: Ctx, ranks: Ranks, t: TableInfo): Shard {
+  const g = ctx.c.gpusPerHost;
+  const perHost = Array.from({ length: ctx.c.hosts }, (_, h) => all(g).map((i) => h * g + i));
+  const hostLoad = (rs: number[]): number => rs.reduce((a, r) => a + ranks.load[r]!, 0);
+  const fits = (rs: number[], k: number): boolean => rs.every((r) => ranks.bytes[r]! + shardBytes(ctx.w, Math.ceil(t.rows / k), t.dim) <= ctx.capacity);
+  const host = perHost.filter((rs) => fits(rs, g)).sort((a, b) => hostLoad(a) - hostLoad(b))[0];
+  const shard = host && ctx.c.hosts > 1 ? rowWise(t, host, "table-row-wise") : rowWise(t, all(ctx.c.ranks));
+  shard.ranks.forEach((r, i) => {
+    const rows = shard.rows[i]![1] - shard.rows[i]![0];
+    ranks.add(r, shardUs(ctx.c.gpuSpec, ctx.w, ctx.w.training.batchSize, (t.pooling * rows) / t.rows, rows, t.dim), shardBytes(ctx.w, rows, t.dim));
+  });
+  return shard;
+}
+
+/** Longest-processing-time first: heaviest tables first onto the least-loaded rank that has room. */
+function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
+  const ranks = new Ranks(ctx.c.ranks, ctx.dense.memoryBytes);
+  const target = ctx.twUs.reduce((a, b) => a + b, 0) / ctx.c.ranks;
+  const shards: Shard[] = [];
+  for (const i of order) {
+    const t = ctx.tables[i]!;
+    const bytes = shardBytes(ctx.w, t.rows, t.dim);
+    if (allowSplit && t.bytes <= DP_MAX_BYTES && ctx.c.ranks > 1) {
+      const s = dataParallel(t, ctx.c.ranks);
+      for (const r of s.ranks) ranks.add(r, shardUs(ctx.c.gpuSpec, ctx.w, ctx.w.training.batchSize / ctx.c.ranks, t.pooling, t.rows, t.dim), bytes);
+      shards.push(s);
+      continue;
+    }
+    const r = ranks.leastLoaded(bytes, ctx.capacity);
+    // A table hotter than a rank's fair share, or too big for any rank, is split.
+    if (r < 0 || (allowSplit && ctx.twUs[i]! > 1.5 * target && ctx.c.ranks > 1)) {
+      shards.push(split(ctx, ranks, t));
+      continue;
+    }
+    ranks.add(r, weight(t), bytes);
+    shards.push(tableWise(t, r));
+  }
+  return shards;
+}
+
+/** Local search: move or swap table-wise shards off the most loaded rank while the maximum drops. */
+function improve(ctx: Ctx, shards: Shard[]): Shard[] {
+  const n = ctx.c.ranks;
+  const plan = evaluatePlan(ctx.w, ctx.c, shards, "search", { dense: ctx.dense });
+  const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs));
+  const bytes = Float64Array.from(plan.perRank.map((p) => p.hbmBytes));
+  const tw = shards.filter((s) => s.type === "table-wise");
+  const cost = (s: Shard): number => ctx.twUs[s.table]!;
+  const mem = (s: Shard): number => shardBytes(ctx.w, ctx.tables[s.table]!.rows, ctx.tables[s.table]!.dim);
+  for (let iter = 0; iter < 20 * n + 200; iter++) {
+    let hi = 0;
+    let lo = 0;
+    for (let r = 1; r < n; r++) {
+      if (load[r]! > load[hi]!) hi = r;
+      if (load[r]! < load[lo]!) lo = r;
+    }
+    const gap = load[hi]! - load[lo]!;
+    let moved = false;
+    for (const s of tw.filter((x) => x.ranks[0] === hi).sort((a, b) => cost(b) - cost(a))) {
+      if (cost(s) < gap && bytes[lo]! + mem(s) <= ctx.capacity) {
+        load[hi] = load[hi]! - cost(s); load[lo] = load[lo]! + cost(s);
+        bytes[hi] = bytes[hi]! - mem(s); bytes[lo] = bytes[lo]! + mem(s);
+        s.ranks = [lo];
+        moved = true;
+        break;
+      }
+      for (const o of tw.filter((x) => x.ranks[0] === lo)) {
+        const d = cost(s) - cost(o);
+        if (d > 0 && d < gap && bytes[lo]! - mem(o) + mem(s) <= ctx.capacity && bytes[hi]! - mem(s) + mem(o) <= ctx.capacity) {
+          load[hi] = load[hi]! - d; load[lo] = load[lo]! + d;
+          bytes[hi] = bytes[hi]! - mem(s) + mem(o); bytes[lo] = bytes[lo]! - mem(o) + mem(s);
+          s.ranks = [lo];
+          o.ranks = [hi];
+          moved = true;
+          break;
+        }
+      }
+      if (moved) break;
+    }
+    if (!moved) break;
+  }
+  return shards;
+}
+
+function byDescending(xs: number[]): number[] {
+  return all(xs.length).sort((a, b) => xs[b]! - xs[a]! || a - b);
+}
+
+export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "best"): PlanResult {
+  if (strategy === "milp") throw new UserError("--strategy milp is not available yet; use search (the default picks the best of the others)");
+  const tables = tableInfos(w);
+  const dense = denseCost(w, c);
+  const ctx: Ctx = {
+    w, c, tables, dense,
+    twUs: tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim)),
+    capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
+  };
+  const evaluate = (shards: Shard[], name: string): PlanResult => evaluatePlan(w, c, shards, name, { dense });
+  const n = c.ranks;
+  const hostRanks = (i: number): number[] => all(c.gpusPerHost).map((g) => ((i % c.hosts) * c.gpusPerHost + g));
+  const build: Record<Exclude<Strategy, "best" | "milp">, () => PlanResult> = {
+    "table-wise": () => evaluate(lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, false), "table-wise"),
+    "row-wise": () => evaluate(tables.map((t) => rowWise(t, all(n))), "row-wise"),
+    "column-wise": () => evaluate(tables.map((t) => columnWise(t, all(Math.min(n, t.dim)))), "column-wise"),
+    "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(i), "table-row-wise")), "table-row-wise"),
+    "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
+    // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
+    greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
+    search: () => evaluate(improve(ctx, lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, true)), "search"),
+  };
+  if (strategy !== "best") return build[strategy]();
+  const candidates = (Object.keys(build) as Array<keyof typeof build>).map((k) => build[k]());
+  const feasible = candidates.filter((p) => p.feasible);
+  const pool = feasible.length ? feasible : candidates;
+  // Ties (a host-bound step) go to the plan with the least GPU work and exposed communication.
+  const gpuKey = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.denseUs + r.embeddingUs)) + (p.perRank[0]?.commUs ?? 0);
+  const best = pool.reduce((a, b) => (b.stepUs < a.stepUs - 1e-9 || (Math.abs(b.stepUs - a.stepUs) <= 1e-9 && gpuKey(b) < gpuKey(a)) ? b : a));
+  if (!feasible.length) best.infeasibleReason = infeasibility(w, c);
+  return { ...best, strategy: `best (${best.strategy})` };
+}
+
+/** What is missing when no plan fits: the model's HBM need against the cluster's. */
+export function infeasibility(w: DlrmWorkload, c: Cluster): string {
+  const need = tableInfos(w).reduce((a, t) => a + shardBytes(w, t.rows, t.dim), 0) + denseCost(w, c).memoryBytes * c.ranks;
+  const have = c.gpuSpec.hbmBytes * HBM_USABLE * c.ranks;
+  const perHost = c.gpuSpec.hbmBytes * HBM_USABLE * c.gpusPerHost;
+  const moreHosts = Math.ceil((need - have) / perHost);
+  return `needs ${(need / 1e12).toFixed(2)} TB of HBM, the cluster has ${(have / 1e12).toFixed(2)} TB usable: add ${moreHosts} host(s) of ${c.gpusPerHost} ${c.gpu} or place tables in host memory (${(c.hostDramBytes * c.hosts / 1e12).toFixed(1)} TB of DRAM)`;
+}

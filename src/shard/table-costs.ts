@@ -1,0 +1,61 @@
+/**
+ * Cost and memory of one table's shard on one rank, from the same embedding kernel models as
+ * `strata predict` (perf/embedding.ts). Ranks run fused table-batched kernels (FBGEMM TBE, as
+ * TorchRec and Neo do), so each shard pays only the variable part of the kernel time; the fixed
+ * launch costs are paid once per rank (rankFixedUs).
+ */
+import type { Gpu } from "../catalog/gpus.js";
+import { KERNEL_CONSTANTS } from "../perf/constants.js";
+import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs } from "../perf/embedding.js";
+import { hottestRowShare, uniqueFraction } from "../perf/index-stats.js";
+import type { DlrmWorkload } from "../spec/workload.js";
+import { tableDim } from "../spec/workload.js";
+
+const F32 = 4;
+const E = KERNEL_CONSTANTS.embedding;
+
+/** Optimizer state words per parameter, and extra update traffic relative to SGD. */
+const OPTIMIZER = {
+  sgd: { stateWords: 0, rowWords: 0, updateFactor: 1 },
+  adagrad: { stateWords: 1, rowWords: 0, updateFactor: 2 },
+  "rowwise-adagrad": { stateWords: 0, rowWords: 1, updateFactor: 1.2 },
+  adam: { stateWords: 2, rowWords: 0, updateFactor: 3 },
+} as const;
+
+export interface TableInfo {
+  index: number;
+  rows: number;
+  dim: number;
+  pooling: number;
+  bytes: number;
+}
+
+export function tableInfos(w: DlrmWorkload): TableInfo[] {
+  return w.model.tables.map((t, index) => {
+    const dim = tableDim(w.model, t);
+    return { index, rows: t.rows, dim, pooling: t.pooling, bytes: t.rows * dim * F32 };
+  });
+}
+
+/** HBM bytes of `rows x cols` of a table, with optimizer state. */
+export function shardBytes(w: DlrmWorkload, rows: number, cols: number): number {
+  const o = OPTIMIZER[w.training.optimizer];
+  return rows * cols * F32 * (1 + o.stateWords) + rows * o.rowWords * F32;
+}
+
+/**
+ * Embedding time (fwd + bwd + update), us, of a shard that serves `bags` samples, each with
+ * `pooling` lookups, of `cols` columns of a table with `rows` rows (variable part only).
+ */
+export function shardUs(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number, rows: number, cols: number): number {
+  if (bags <= 0 || pooling <= 0) return 0;
+  const lookups = bags * pooling;
+  const u = uniqueFraction(w.model.indexDistribution, rows, lookups);
+  const fwd = embeddingForwardUs(gpu, { bags, pooling, dim: cols, elementBytes: F32, uniqueFraction: u }) - E.forwardFixedUs;
+  const bwd = embeddingBackwardUs(gpu, { lookups, dim: cols, elementBytes: F32 }) - E.backwardFixedUs;
+  const upd = (embeddingUpdateUs(gpu, { lookups, dim: cols, hottestRowShare: hottestRowShare(w.model.indexDistribution, rows) }) - E.updateFixedUs) * OPTIMIZER[w.training.optimizer].updateFactor;
+  return fwd + bwd + upd;
+}
+
+/** Fixed kernel costs a rank with any embedding shard pays once (fused forward, backward, update). */
+export const rankFixedUs = E.forwardFixedUs + E.backwardFixedUs + E.updateFixedUs;
