@@ -7,6 +7,7 @@ import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
 import { registerPlan } from "./plan.js";
 import { registerPredict } from "./predict.js";
+import { registerPreset } from "./preset.js";
 import { registerTimeline } from "./timeline.js";
 import { registerTrace } from "./trace.js";
 import { reportError } from "./run.js";
@@ -27,6 +28,7 @@ registerImport(program);
 registerTrace(program);
 registerCalibrate(program);
 registerPlan(program);
+registerPreset(program);
 
 try {
   await program.parseAsync(process.argv);

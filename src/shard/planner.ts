@@ -17,6 +17,8 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 /** Tables this small are replicated (data-parallel) by the search: all-reduce beats a lookup round trip. */
 const DP_MAX_BYTES = 256 * 1024;
+/** Narrowest column shard: a warp's 32-column chunk in the lookup kernel. */
+const MIN_COLUMN_SHARD = 32;
 
 interface Ctx {
   w: DlrmWorkload;
@@ -167,7 +169,11 @@ export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "
   const build: Record<Exclude<Strategy, "best" | "milp">, () => PlanResult> = {
     "table-wise": () => evaluate(lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, false), "table-wise"),
     "row-wise": () => evaluate(tables.map((t) => rowWise(t, all(n))), "row-wise"),
-    "column-wise": () => evaluate(tables.map((t) => columnWise(t, all(Math.min(n, t.dim)))), "column-wise"),
+    // Column shards of at least 32 columns (one warp's chunk in the lookup kernel), rotated over ranks.
+    "column-wise": () => evaluate(tables.map((t, i) => {
+      const k = Math.min(n, Math.max(1, Math.floor(t.dim / MIN_COLUMN_SHARD)));
+      return columnWise(t, all(k).map((j) => (i * k + j) % n));
+    }), "column-wise"),
     "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(i), "table-row-wise")), "table-row-wise"),
     "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
