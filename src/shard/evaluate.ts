@@ -115,6 +115,7 @@ export function evaluatePlan(w: DlrmWorkload, c: Cluster, shards: Shard[], strat
     samplesPerSec: B / (stepUs / 1e6),
     shards,
     perRank,
-    imbalance: meanEmb > 0 ? maxEmb / meanEmb - 1 : 0,
+    // max >= mean by definition; clamp float rounding (a perfectly balanced plan gives -1e-16).
+    imbalance: meanEmb > 0 ? Math.max(0, maxEmb / meanEmb - 1) : 0,
   };
 }
