@@ -3,6 +3,7 @@ import { loadWorkload } from "../src/spec/load.js";
 import { predictWorkload, type PredictOptions } from "../src/predict.js";
 import { readKinetoTrace } from "../src/trace/read-kineto.js";
 import { linkTrace } from "../src/trace/link.js";
+import { analyzeSteps } from "../src/trace/analyze.js";
 import { gmae, measuredOf, workloadFiles } from "./shared.js";
 import { join, dirname } from "node:path";
 
@@ -23,18 +24,8 @@ export interface Row {
 /** GPU-bound when the trace's GPU is busy for most of the measured step (ground truth only). */
 async function measuredClass(workloadFile: string, trace: string | undefined, stepMs: number): Promise<"gpu" | "cpu"> {
   if (!trace) return "cpu";
-  const steps = linkTrace(await readKinetoTrace(join(dirname(workloadFile), "..", trace)));
-  let busy = 0;
-  for (const s of steps) {
-    let covered = 0;
-    let until = -Infinity;
-    for (const g of [...s.gpu].sort((a, b) => a.ts - b.ts)) {
-      const e = g.ts + g.dur;
-      if (e > until) { covered += e - Math.max(g.ts, until); until = e; }
-    }
-    busy += covered / steps.length;
-  }
-  return busy / 1000 / stepMs >= 0.6 ? "gpu" : "cpu";
+  const file = join(dirname(workloadFile), "..", trace);
+  return analyzeSteps(file, linkTrace(await readKinetoTrace(file))).gpuActiveMs / stepMs >= 0.6 ? "gpu" : "cpu";
 }
 
 export async function accuracyRows(options: PredictOptions = {}): Promise<Row[]> {

@@ -61,7 +61,8 @@ export interface TracePredictOptions {
 
 /** The step without profiler instrumentation, synchronised like a timed iteration, on the trace's GPU or another. */
 export function predictFromTrace(loaded: LoadedTrace, options: TracePredictOptions = {}) {
-  const c = options.instrumentationUs ?? (options.hostOverheads ?? defaultHostOverheads()).instrumentationUsPerEvent;
+  const table = options.hostOverheads ?? defaultHostOverheads();
+  const c = options.instrumentationUs ?? table.instrumentationUsPerEvent;
   const from = options.traceGpu ? getGpu(options.traceGpu) : traceGpu(loaded.trace);
   let retime: ReturnType<typeof retimer> | undefined;
   if (options.gpu) {
@@ -71,7 +72,6 @@ export function predictFromTrace(loaded: LoadedTrace, options: TracePredictOptio
   }
   // Host overheads: the calibration's typical, instrumentation-free values per op (pooled over
   // many steps and runs); the trace itself gives the graph, the launches and the kernel times.
-  const table = options.hostOverheads ?? defaultHostOverheads();
   const typical = options.ownOverheads ? undefined : new Map(Object.entries(table.ops));
   const steps = loaded.steps.map((s) => {
     const r = simulate(graphFromStep(s, { instrumentationUs: c, retime, idleStart: true, typical }), { recordTimeline: false });

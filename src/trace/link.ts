@@ -41,6 +41,12 @@ export interface LinkedStep {
 }
 
 const end = (e: { ts: number; dur?: number }): number => e.ts + (e.dur ?? 0);
+const streamOf = (g: KinetoEvent): number | string => (g.args?.stream as number | undefined) ?? g.tid;
+
+/** A step's top-level ops over all host threads, in time order (the threads take turns). */
+export function stepOps(step: LinkedStep): LinkedOp[] {
+  return [...step.threads.values()].flat().sort((a, b) => a.ts - b.ts);
+}
 
 export function linkTrace(trace: KinetoTrace): LinkedStep[] {
   const byCorrelation = new Map<unknown, KinetoEvent>();
@@ -81,7 +87,10 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
     topLevel.set(tid, tops);
   }
   // Attach runtime calls to the top-level op that encloses them (binary search by start time).
+  const launchTs = new Map<KinetoEvent, number>();
   for (const call of runtime) {
+    const g = byCorrelation.get(call.args?.correlation);
+    if (g) launchTs.set(g, call.ts);
     const tops = topLevel.get(call.tid);
     if (!tops) continue;
     let lo = 0;
@@ -96,16 +105,10 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
     op.runtimeCalls++;
     const isSync = SYNC_APIS.has(call.name);
     if (!isSync && !LAUNCH_APIS.has(call.name)) continue;
-    const g = byCorrelation.get(call.args?.correlation);
     op.launches.push({
       api: call.name, ts: call.ts, dur: call.dur ?? 0, isSync,
-      gpu: g ? { name: g.name, cat: g.cat ?? "", ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid } : undefined,
+      gpu: g ? { name: g.name, cat: g.cat ?? "", ts: g.ts, dur: g.dur ?? 0, stream: streamOf(g) } : undefined,
     });
-  }
-  const launchTs = new Map<KinetoEvent, number>();
-  for (const call of runtime) {
-    const g = byCorrelation.get(call.args?.correlation);
-    if (g) launchTs.set(g, call.ts);
   }
   return steps.map((s) => {
     const threads = new Map<number | string, LinkedOp[]>();
@@ -115,13 +118,13 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
     }
     const gpu = gpuEvents
       .filter((g) => g.ts >= s.ts && g.ts < end(s))
-      .map((g) => ({ name: g.name, ts: g.ts, dur: g.dur ?? 0, stream: (g.args?.stream as number | undefined) ?? g.tid }));
+      .map((g) => ({ name: g.name, ts: g.ts, dur: g.dur ?? 0, stream: streamOf(g) }));
     const busyAtStart = new Map<number | string, number>();
     for (const g of gpuEvents) {
       // Work launched before the step, even if it starts later, occupies the GPU first.
       // GPU work with no recorded launch was queued before profiling began.
       if ((launchTs.get(g) ?? -Infinity) >= s.ts || g.ts >= s.ts + (s.dur ?? 0)) continue;
-      const stream = (g.args?.stream as number | undefined) ?? g.tid;
+      const stream = streamOf(g);
       busyAtStart.set(stream, Math.max(busyAtStart.get(stream) ?? -Infinity, end(g)));
     }
     return { name: s.name, ts: s.ts, dur: s.dur ?? 0, threads, gpu, busyAtStart };

@@ -5,7 +5,7 @@
  * The host threads run one after another in a training step (the main thread waits in
  * backward() while the autograd thread works), so ops are walked in one time order.
  */
-import type { LinkedOp, LinkedStep } from "./link.js";
+import { stepOps, type LinkedOp, type LinkedStep } from "./link.js";
 
 export interface OpSample {
   name: string;
@@ -29,9 +29,22 @@ export function canonicalOpName(op: LinkedOp, previous?: LinkedOp): string {
   return name;
 }
 
+/** T2, T3 and the T5 gaps of one op from its runtime calls (syncs included), and its recorded events. */
+export function opTimings(op: LinkedOp): { t2: number; t3: number; t5: number[]; events: number } {
+  const calls = op.launches;
+  const first = calls[0];
+  const last = calls[calls.length - 1];
+  return {
+    t2: first ? first.ts - op.ts : op.dur,
+    t3: last ? op.ts + op.dur - (last.ts + last.dur) : 0,
+    t5: calls.slice(1).map((l, i) => l.ts - (calls[i]!.ts + calls[i]!.dur)),
+    events: 1 + op.children + op.runtimeCalls,
+  };
+}
+
 /** Per-op samples of one step, plus the thread hand-offs as pseudo-ops with only T1. */
 export function stepOverheadSamples(step: LinkedStep): OpSample[] {
-  const all = [...step.threads.values()].flat().sort((a, b) => a.ts - b.ts);
+  const all = stepOps(step);
   const samples: OpSample[] = [];
   let prev: LinkedOp | undefined;
   for (const op of all) {
@@ -41,21 +54,12 @@ export function stepOverheadSamples(step: LinkedStep): OpSample[] {
       const name = op.name.startsWith(BACKWARD_PREFIX) ? "autograd engine start" : "optimizer.step";
       samples.push({ name, t1: gap, t2: 0, t3: 0, t4: [], t5: [], dur: 0, events: 0 });
     }
-    const launches = op.launches.filter((l) => !l.isSync);
-    const calls = op.launches;
-    const first = calls[0];
-    const last = calls[calls.length - 1];
-    const t5: number[] = [];
-    for (let i = 1; i < calls.length; i++) t5.push(calls[i]!.ts - (calls[i - 1]!.ts + calls[i - 1]!.dur));
     samples.push({
       name: canonicalOpName(op, prev?.tid === op.tid ? prev : undefined),
       t1: prev && prev.tid === op.tid ? gap : NaN,
-      t2: first ? first.ts - op.ts : op.dur,
-      t3: last ? op.ts + op.dur - (last.ts + last.dur) : 0,
-      t4: launches.map((l) => l.dur),
-      t5,
+      ...opTimings(op),
+      t4: op.launches.filter((l) => !l.isSync).map((l) => l.dur),
       dur: op.dur,
-      events: 1 + op.children + op.runtimeCalls,
     });
     prev = op;
   }

@@ -5,8 +5,8 @@
  * the step without the profiler's instrumentation, or on another GPU (trace/retime.ts).
  */
 import type { ExecutionGraph, HostOp, Launch } from "../graph/types.js";
-import type { LinkedOp, LinkedStep } from "./link.js";
-import { canonicalOpName, withoutInstrumentation } from "./overheads.js";
+import { stepOps, type LinkedOp, type LinkedStep } from "./link.js";
+import { canonicalOpName, opTimings, withoutInstrumentation } from "./overheads.js";
 
 export interface ReplayOptions {
   /** Start with the GPU idle, as a synchronised iteration does (default: busy with the previous step's work, as traced). */
@@ -32,7 +32,7 @@ function syncOwnUs(call: { ts: number; dur: number }, gpuEnds: Float64Array): nu
 
 export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): ExecutionGraph {
   const c = options.instrumentationUs ?? 0;
-  const ops: LinkedOp[] = [...step.threads.values()].flat().sort((a, b) => a.ts - b.ts);
+  const ops = stepOps(step);
   const gpuEnds = Float64Array.from(step.gpu.map((g) => g.ts + g.dur));
   const streams = new Map<number | string, number>();
   const streamIndex = (s: number | string): number => {
@@ -45,21 +45,18 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
   let prev: LinkedOp | undefined;
   for (const op of ops) {
     const calls = op.launches;
-    const first = calls[0];
-    const last = calls[calls.length - 1];
-    const t5 = calls.slice(1).map((l, i) => l.ts - (calls[i]!.ts + calls[i]!.dur));
-    const t4 = calls.map((l) => (l.isSync ? syncOwnUs(l, gpuEnds) : l.dur));
+    const hasCalls = calls.length > 0;
     const name = canonicalOpName(op, prev?.tid === op.tid ? prev : undefined);
     const t = options.typical?.get(name);
-    const raw = { t1: op.ts - prevEnd, t2: first ? first.ts - op.ts : op.dur, t3: last ? op.ts + op.dur - (last.ts + last.dur) : 0, t4, t5, events: 1 + op.children + op.runtimeCalls };
+    const raw = { t1: op.ts - prevEnd, ...opTimings(op), t4: calls.map((l) => (l.isSync ? syncOwnUs(l, gpuEnds) : l.dur)) };
     let o = c > 0 ? withoutInstrumentation(raw, c) : raw;
     if (t) {
       // A hand-off between host threads takes the table's pseudo-op gap (see trace/overheads.ts).
       const handoff = prev !== undefined && prev.tid !== op.tid ? options.typical?.get(name.startsWith("bwd:") ? "autograd engine start" : "optimizer.step") : undefined;
       o = {
         t1: handoff ? handoff.t1 : prev === undefined ? o.t1 : t.t1,
-        t2: first ? t.t2 : o.t2,
-        t3: first ? t.t3 : o.t3,
+        t2: hasCalls ? t.t2 : o.t2,
+        t3: hasCalls ? t.t3 : o.t3,
         t4: calls.map((l, i) => (l.isSync ? o.t4[i]! : t.t4)),
         t5: o.t5.map(() => t.t5),
       };
