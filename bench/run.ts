@@ -12,7 +12,7 @@ import { predictWorkload } from "../src/predict.js";
 import { accuracyRows, summarize } from "./accuracy.js";
 import { kernelAccuracy, opGpuTimeVsTraces } from "./kernels.js";
 import { parseSpeed, traceRows, traceSummary, calibrationEffect } from "./traces.js";
-import { planQuality, planSpeed, scaling } from "./plans.js";
+import { planSection } from "./plans.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -82,16 +82,7 @@ async function main(): Promise<void> {
   lines.push("The bundled calibration (data/calibration/h100-host-overheads.json) is the host-overhead calibration above. Kernel corrections (traced GPU time over modelled, per op) bring the per-op GPU times in line with the traces but do not lower the step GMAE further, whose remaining error is host-side noise.", "");
   lines.push("| trace | profiled step ms | replayed ms | predicted ms (no profiler) | measured trainStepMs | error |", "|---|---|---|---|---|---|");
   for (const r of tr) lines.push(`| ${r.name} | ${r.measuredProfiledMs.toFixed(2)} | ${r.replayedMs.toFixed(2)} | ${r.predictedMs.toFixed(2)} | ${r.measuredMs.toFixed(2)} | ${signed(r.predictedMs / r.measuredMs - 1)} |`);
-  lines.push("", "## Sharding planner (`strata plan`)", "");
-  lines.push("Plan quality on 20 seeded random DLRMs (50-240 tables, global batch 65,536) on h100-16x8 (128 H100): each strategy's predicted step over the default planner's (>= 1 means the default is at least as fast).", "");
-  lines.push("| strategy | mean ratio | min ratio |", "|---|---|---|");
-  for (const q of planQuality()) lines.push(`| ${q.strategy} | ${q.meanRatio.toFixed(3)} | ${q.minRatio.toFixed(3)} |`);
-  lines.push("", `Planning a 1,000-table model on 128 GPUs (all strategies, best kept): ${planSpeed().seconds.toFixed(2)} s (target < 5 s).`, "");
-  lines.push("Scaling of the zionex-scale preset (400 tables, row-wise Adagrad, global batch 65,536) on ZionEX hosts of 8 A100 with 200 Gb/s per GPU; assumptions in docs/sharding.md:", "");
-  lines.push("| hosts | feasible | step ms | samples/s | efficiency vs 1 host |", "|---|---|---|---|---|");
-  const sc = scaling();
-  const first = sc.find((x) => x.feasible);
-  for (const x of sc) lines.push(`| ${x.hosts} | ${x.feasible} | ${x.stepMs.toFixed(2)} | ${Math.round(x.samplesPerSec).toLocaleString("en-US")} | ${first && x.feasible ? ((x.samplesPerSec / first.samplesPerSec) / (x.hosts / first.hosts)).toFixed(2) : "-"} |`);
+  lines.push("", ...(await planSection()));
   lines.push("", "## Kernel time per op against the traces", "");
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");

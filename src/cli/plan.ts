@@ -6,7 +6,8 @@ import { UserError } from "../spec/errors.js";
 import { isDlrm } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { table } from "../report/format.js";
-import { printJson } from "./run.js";
+import { parsePositiveNumber, printJson } from "./run.js";
+import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
@@ -18,15 +19,18 @@ export function registerPlan(program: Command): void {
     .argument("<workload>", "workload file (hardware.cluster, or give --cluster)")
     .option("--cluster <id-or-file>", "cluster preset (see `strata clusters`) or a cluster file")
     .option("--strategy <name>", `planner: ${STRATEGIES.join(", ")}`, "best")
+    .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")}`, "fp32")
+    .option("--milp-seconds <s>", "time limit of the MILP solver", parsePositiveNumber("--milp-seconds"))
     .option("--json", "print JSON")
-    .action((file: string, opts: { cluster?: string; strategy: string; json?: boolean }) => {
+    .action(async (file: string, opts: { cluster?: string; strategy: string; commPrecision: string; milpSeconds?: number; json?: boolean }) => {
       const w = loadWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
       if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
+      if (!(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
-      const p = planSharding(w, c, opts.strategy as Strategy);
+      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype, milpSeconds: opts.milpSeconds });
       if (opts.json) {
         return printJson({
           feasible: p.feasible,

@@ -41,18 +41,26 @@ function ringHalfUs(bytes: number, g: Group): number {
 /**
  * All-reduce over all ranks. One host: a ring over NVLink. Several: hierarchical —
  * reduce-scatter inside the host, all-reduce of each GPU's 1/g share across hosts over its
- * own NIC (rail-optimised), all-gather inside the host.
+ * own NIC (rail-optimised), all-gather inside the host. NCCL pipelines chunks through these
+ * stages, so the bandwidth terms overlap: the slower stage bounds it (this matches the
+ * published two-host DGX H100 bus bandwidth, BENCHMARKS.md); latencies add.
  */
 export function allReduceUs(c: Cluster, bytes: number): number {
   const { intra, inter } = groups(c);
   if (c.hosts === 1) return ringAllReduceUs(bytes, intra);
-  return ringHalfUs(bytes, intra) + ringAllReduceUs(bytes / c.gpusPerHost, inter) + ringHalfUs(bytes, intra);
+  return pipelined([ringHalfUs(bytes, intra) + ringHalfUs(bytes, intra), ringAllReduceUs(bytes / c.gpusPerHost, inter)], [2 * (intra.ranks - 1) * intra.latencyUs, 2 * (inter.ranks - 1) * inter.latencyUs]);
 }
 
 export function reduceScatterUs(c: Cluster, bytes: number): number {
   const { intra, inter } = groups(c);
   if (c.hosts === 1) return ringHalfUs(bytes, intra);
-  return ringHalfUs(bytes, intra) + ringHalfUs(bytes / c.gpusPerHost, inter);
+  return pipelined([ringHalfUs(bytes, intra), ringHalfUs(bytes / c.gpusPerHost, inter)], [(intra.ranks - 1) * intra.latencyUs, (inter.ranks - 1) * inter.latencyUs]);
+}
+
+/** Stages that stream chunks to each other: the slowest stage's bandwidth time, plus every stage's latency. */
+function pipelined(stageUs: number[], latencyUs: number[]): number {
+  const lat = latencyUs.reduce((a, b) => a + b, 0);
+  return Math.max(...stageUs.map((us, i) => us - latencyUs[i]!)) + lat;
 }
 
 export function allGatherUs(c: Cluster, bytes: number): number {

@@ -8,42 +8,18 @@
 import type { Cluster } from "../catalog/clusters.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { HBM_USABLE, denseCost, evaluatePlan, splitRange, type DenseCost } from "./evaluate.js";
+import { HBM_USABLE, denseCost } from "./evaluate.js";
+import { planContext, type PlanContext, type PlanOptions } from "./context.js";
+import { MILP_SECONDS, MILP_SECONDS_IN_BEST, milpIsSmall, solveMilp } from "./milp.js";
 import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
+import { all, DP_MAX_BYTES, columnWise, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
 
 export const STRATEGIES = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise", "data-parallel", "milp"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** Tables this small are replicated (data-parallel) by the search: all-reduce beats a lookup round trip. */
-const DP_MAX_BYTES = 256 * 1024;
 /** Narrowest column shard: a warp's 32-column chunk in the lookup kernel. */
 const MIN_COLUMN_SHARD = 32;
-
-interface Ctx {
-  w: DlrmWorkload;
-  c: Cluster;
-  tables: TableInfo[];
-  /** Table-wise cost of each table on one rank, us. */
-  twUs: number[];
-  capacity: number;
-  dense: DenseCost;
-}
-
-const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-function tableWise(t: TableInfo, rank: number): Shard {
-  return { table: t.index, type: "table-wise", ranks: [rank], rows: [[0, t.rows]], cols: [[0, t.dim]] };
-}
-function rowWise(t: TableInfo, ranks: number[], type: "row-wise" | "table-row-wise" = "row-wise"): Shard {
-  return { table: t.index, type, ranks, rows: splitRange(t.rows, ranks.length), cols: ranks.map(() => [0, t.dim] as [number, number]) };
-}
-function columnWise(t: TableInfo, ranks: number[], type: "column-wise" | "table-column-wise" = "column-wise"): Shard {
-  return { table: t.index, type, ranks, rows: ranks.map(() => [0, t.rows] as [number, number]), cols: splitRange(t.dim, ranks.length) };
-}
-function dataParallel(t: TableInfo, n: number): Shard {
-  return { table: t.index, type: "data-parallel", ranks: all(n), rows: all(n).map(() => [0, t.rows] as [number, number]), cols: all(n).map(() => [0, t.dim] as [number, number]) };
-}
 
 /** Per-rank load and memory while placing. */
 class Ranks {
@@ -66,9 +42,9 @@ class Ranks {
 }
 
 /** Place a table that does not fit (or is too hot for) one rank: row-wise within a host, else over all ranks. */
-function split(ctx: Ctx, ranks: Ranks, t: TableInfo): Shard {
+function split(ctx: PlanContext, ranks: Ranks, t: TableInfo): Shard {
   const g = ctx.c.gpusPerHost;
-  const perHost = Array.from({ length: ctx.c.hosts }, (_, h) => all(g).map((i) => h * g + i));
+  const perHost = all(ctx.c.hosts).map((h) => hostRanks(g, h));
   const hostLoad = (rs: number[]): number => rs.reduce((a, r) => a + ranks.load[r]!, 0);
   const fits = (rs: number[], k: number): boolean => rs.every((r) => ranks.bytes[r]! + shardBytes(ctx.w, Math.ceil(t.rows / k), t.dim) <= ctx.capacity);
   const host = perHost.filter((rs) => fits(rs, g)).sort((a, b) => hostLoad(a) - hostLoad(b))[0];
@@ -81,7 +57,7 @@ function split(ctx: Ctx, ranks: Ranks, t: TableInfo): Shard {
 }
 
 /** Longest-processing-time first: heaviest tables first onto the least-loaded rank that has room. */
-function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
+function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
   const ranks = new Ranks(ctx.c.ranks, ctx.dense.memoryBytes);
   const target = ctx.twUs.reduce((a, b) => a + b, 0) / ctx.c.ranks;
   const shards: Shard[] = [];
@@ -107,9 +83,9 @@ function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowS
 }
 
 /** Local search: move or swap table-wise shards off the most loaded rank while the maximum drops. */
-function improve(ctx: Ctx, shards: Shard[]): Shard[] {
+function improve(ctx: PlanContext, shards: Shard[]): Shard[] {
   const n = ctx.c.ranks;
-  const plan = evaluatePlan(ctx.w, ctx.c, shards, "search", { dense: ctx.dense });
+  const plan = ctx.evaluate(shards, "search");
   const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs));
   const bytes = Float64Array.from(plan.perRank.map((p) => p.hbmBytes));
   const tw = shards.filter((s) => s.type === "table-wise");
@@ -154,19 +130,15 @@ function byDescending(xs: number[]): number[] {
   return all(xs.length).sort((a, b) => xs[b]! - xs[a]! || a - b);
 }
 
-export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "best"): PlanResult {
-  if (strategy === "milp") throw new UserError("--strategy milp is not available yet; use search (the default picks the best of the others)");
-  const tables = tableInfos(w);
-  const dense = denseCost(w, c);
-  const ctx: Ctx = {
-    w, c, tables, dense,
-    twUs: tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim)),
-    capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
-  };
-  const evaluate = (shards: Shard[], name: string): PlanResult => evaluatePlan(w, c, shards, name, { dense });
+/**
+ * Plan with one strategy, or (default) with all of them, returning the plan with the fastest
+ * predicted step. The MILP joins the default only where it is small enough to solve quickly.
+ */
+export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "best", options: PlanOptions = {}): Promise<PlanResult> {
+  const ctx = planContext(w, c, options);
+  const { tables, evaluate } = ctx;
   const n = c.ranks;
-  const hostRanks = (i: number): number[] => all(c.gpusPerHost).map((g) => ((i % c.hosts) * c.gpusPerHost + g));
-  const build: Record<Exclude<Strategy, "best" | "milp">, () => PlanResult> = {
+  const build: Record<Exclude<Strategy, "best">, () => PlanResult | Promise<PlanResult>> = {
     "table-wise": () => evaluate(lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, false), "table-wise"),
     "row-wise": () => evaluate(tables.map((t) => rowWise(t, all(n))), "row-wise"),
     // Column shards of at least 32 columns (one warp's chunk in the lookup kernel), rotated over ranks.
@@ -174,14 +146,25 @@ export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "
       const k = Math.min(n, Math.max(1, Math.floor(t.dim / MIN_COLUMN_SHARD)));
       return columnWise(t, all(k).map((j) => (i * k + j) % n));
     }), "column-wise"),
-    "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(i), "table-row-wise")), "table-row-wise"),
+    "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(c.gpusPerHost, i % c.hosts), "table-row-wise")), "table-row-wise"),
     "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
     greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
     search: () => evaluate(improve(ctx, lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, true)), "search"),
+    milp: async () => {
+      const shards = await solveMilp(ctx, ctx.options.milpSeconds ?? (strategy === "milp" ? MILP_SECONDS : MILP_SECONDS_IN_BEST));
+      if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan within ${ctx.options.milpSeconds ?? MILP_SECONDS} s (${tables.length} tables x ${n} ranks); try --strategy search`);
+      return evaluate(shards, "milp");
+    },
   };
   if (strategy !== "best") return build[strategy]();
-  const candidates = (Object.keys(build) as Array<keyof typeof build>).map((k) => build[k]());
+  const names = (Object.keys(build) as Array<keyof typeof build>).filter((k) => k !== "milp" || milpIsSmall(ctx));
+  const candidates: PlanResult[] = [];
+  for (const k of names) {
+    // A MILP that finds nothing in time simply drops out of the comparison.
+    const p = await Promise.resolve(build[k]()).catch((e: unknown) => { if (k === "milp" && e instanceof UserError) return undefined; throw e; });
+    if (p) candidates.push(p);
+  }
   const feasible = candidates.filter((p) => p.feasible);
   const pool = feasible.length ? feasible : candidates;
   // Ties (a host-bound step) go to the plan with the least GPU work and exposed communication.
