@@ -88,6 +88,17 @@ describe("sharding planner", () => {
     expect(milp.imbalance).toBeLessThan(0.05);
   });
 
+  it("tables with fewer rows than ranks split row-wise give finite costs", async () => {
+    const base = randomDlrm(2, 3, 4096);
+    const w = Workload.parse({ ...base, model: { ...base.model, tables: [{ rows: 4, pooling: 1 }, { rows: 1, pooling: 2 }, { rows: 3, pooling: 1 }] } }) as DlrmWorkload;
+    for (const s of ["row-wise", "table-row-wise", "milp"] as const) {
+      const p = await planSharding(w, twoHosts, s);
+      checkCoverage(w, p.shards);
+      expect(Number.isFinite(p.stepUs)).toBe(true);
+      for (const r of p.perRank) expect(Number.isFinite(r.embeddingUs)).toBe(true);
+    }
+  });
+
   it("an infeasible MILP is a clear user error", async () => {
     const base = randomDlrm(1, 4);
     const w = Workload.parse({ ...base, model: { ...base.model, tables: Array.from({ length: 8 }, () => ({ rows: 2e9, pooling: 1, dim: 128 })) } }) as DlrmWorkload;

@@ -8,17 +8,21 @@
  * to the search: choosing their ranks would multiply the variables.
  */
 import highsModule from "highs";
-import { allToAllUs, COMM_BYTES } from "../perf/collectives.js";
 import type { PlanContext } from "./context.js";
 import { all, DP_MAX_BYTES, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
 import { shardBytes, shardUs } from "./table-costs.js";
 import type { Shard } from "./types.js";
 
-/** Solver time limit, seconds, when asked for by name, and within the default strategy. */
-export const MILP_SECONDS = 10;
-export const MILP_SECONDS_IN_BEST = 1;
+/**
+ * Without a time limit from the user the solve is bounded by branch-and-bound nodes, not by
+ * the clock, so the same input gives the same plan on any machine (a wall-clock cap remains
+ * as a guard).
+ */
+export const MILP_NODES = 1000;
+export const MILP_NODES_IN_BEST = 100;
+const GUARD_SECONDS = 60;
 /** Binary variables up to which the default strategy also tries the MILP. */
-const SMALL_BINARIES = 1500;
+const SMALL_BINARIES = 2000;
 
 // highs types its ES build as CommonJS: at run time the default import is the loader itself.
 const loadHighs = highsModule as unknown as typeof highsModule.default;
@@ -42,14 +46,18 @@ export function milpIsSmall(ctx: PlanContext): boolean {
   return binaries(ctx) <= SMALL_BINARIES;
 }
 
+/** Beyond this the LP relaxations alone take minutes. */
+export function milpIsTractable(ctx: PlanContext): boolean {
+  return binaries(ctx) <= 20 * SMALL_BINARIES;
+}
+
 function options(ctx: PlanContext): Option[][] {
   const { w, c } = ctx;
   const B = w.training.batchSize;
   const n = c.ranks;
   const g = c.gpusPerHost;
-  const cb = COMM_BYTES[ctx.options.commDtype ?? "fp32"];
   return ctx.tables.map((t) => {
-    const send = B * t.dim * cb;
+    const send = ctx.sendBytes[t.index]!;
     const opts: Option[] = all(n).map((r) => ({ name: `t${t.index}_r${r}`, shard: () => tableWise(t, r), ranks: [r], us: ctx.twUs[t.index]!, bytes: shardBytes(w, t.rows, t.dim), send }));
     if (n > 1) {
       const rows = Math.ceil(t.rows / n);
@@ -71,8 +79,7 @@ function options(ctx: PlanContext): Option[][] {
 /** CPLEX LP text of the model (the format HiGHS reads). Memory in GB and times in us keep the coefficients well scaled. */
 function lpText(ctx: PlanContext, opts: Option[][]): string {
   const n = ctx.c.ranks;
-  // Forward + backward all-to-all time per byte the busiest rank sends.
-  const usPerByte = (2 * (allToAllUs(ctx.c, [1e9]) - allToAllUs(ctx.c, [0]))) / 1e9;
+  const usPerByte = ctx.a2aUsPerByte;
   const num = (x: number): string => Number(x.toPrecision(9)).toString();
   const load: string[][] = all(n).map(() => []);
   const mem: string[][] = all(n).map(() => []);
@@ -98,25 +105,50 @@ function lpText(ctx: PlanContext, opts: Option[][]): string {
   return lines.join("\n");
 }
 
+/** The name of the MILP variable that chooses shard `s`, when the MILP has that option. */
+function variableOf(ctx: PlanContext, s: Shard): string | undefined {
+  const t = s.table;
+  if (s.type === "table-wise") return `t${t}_r${s.ranks[0]}`;
+  if (s.type === "row-wise" && s.ranks.length === ctx.c.ranks) return `rw${t}`;
+  if (s.type === "table-row-wise" && s.ranks.length === ctx.c.gpusPerHost) return `trw${t}_h${Math.floor(s.ranks[0]! / ctx.c.gpusPerHost)}`;
+  if (s.type === "data-parallel") return `dp${t}`;
+  return undefined;
+}
+
 /**
- * The MILP's plan, or undefined when HiGHS proves it infeasible or finds no solution in time
- * (a time-limited solve returns its best incumbent).
+ * The MILP's plan, or undefined when HiGHS proves it infeasible or finds no solution within
+ * the limit (a limited solve keeps its best incumbent). `start` (the search's plan) seeds
+ * the incumbent where its shards are among the MILP's options.
  */
-export async function solveMilp(ctx: PlanContext, seconds: number): Promise<Shard[] | undefined> {
+export async function solveMilp(ctx: PlanContext, limit: { seconds?: number; nodes: number }, start?: Shard[]): Promise<Shard[] | undefined> {
   highs ??= loadHighs();
   const solver = await highs;
   const opts = options(ctx);
-  const result = solver.solve(lpText(ctx, opts), { output_flag: false, time_limit: seconds, mip_rel_gap: 0.005 });
-  if (result.Status === "Infeasible" || !result.Columns) return undefined;
-  const value = (name: string): number => {
-    const col = result.Columns[name];
-    return col && "Primal" in col ? col.Primal : 0;
-  };
-  const shards: Shard[] = [];
-  for (const os of opts) {
-    const chosen = os.find((o) => value(o.name) > 0.5);
-    if (!chosen) return undefined;
-    shards.push(chosen.shard());
+  const model = solver.createModel({ format: "lp", data: lpText(ctx, opts) });
+  try {
+    model.options.set({
+      output_flag: false,
+      mip_rel_gap: 0.005,
+      ...(limit.seconds ? { time_limit: limit.seconds } : { mip_max_nodes: limit.nodes, time_limit: GUARD_SECONDS }),
+    });
+    const names = new Set(opts.flat().map((o) => o.name));
+    const seed = start?.map((s) => variableOf(ctx, s));
+    if (seed?.every((v) => v !== undefined && names.has(v))) {
+      // A partial start: HiGHS completes z and s, and ignores the start if it breaks a constraint.
+      const indices = seed.map((v) => model.getColByName(v!));
+      model.setSolution({ indices, values: indices.map(() => 1) });
+    }
+    const status = model.run().modelStatus;
+    if (status === solver.constants.modelStatus.infeasible || Number(model.info.get("primal_solution_status")) !== 2) return undefined;
+    const x = model.getSolution().colValue;
+    const shards: Shard[] = [];
+    for (const os of opts) {
+      const chosen = os.find((o) => x[model.getColByName(o.name)]! > 0.5);
+      if (!chosen) return undefined;
+      shards.push(chosen.shard());
+    }
+    return shards;
+  } finally {
+    model.dispose();
   }
-  return shards;
 }

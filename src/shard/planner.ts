@@ -10,7 +10,7 @@ import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { HBM_USABLE, denseCost } from "./evaluate.js";
 import { planContext, type PlanContext, type PlanOptions } from "./context.js";
-import { MILP_SECONDS, MILP_SECONDS_IN_BEST, milpIsSmall, solveMilp } from "./milp.js";
+import { MILP_NODES, MILP_NODES_IN_BEST, milpIsSmall, milpIsTractable, solveMilp } from "./milp.js";
 import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
 import { all, DP_MAX_BYTES, columnWise, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
@@ -86,10 +86,11 @@ function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number
 function improve(ctx: PlanContext, shards: Shard[]): Shard[] {
   const n = ctx.c.ranks;
   const plan = ctx.evaluate(shards, "search");
-  const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs));
+  // Load = embedding time + the all-to-all time of what the rank sends, so moves balance both.
+  const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs + p.a2aSendBytes * ctx.a2aUsPerByte));
   const bytes = Float64Array.from(plan.perRank.map((p) => p.hbmBytes));
   const tw = shards.filter((s) => s.type === "table-wise");
-  const cost = (s: Shard): number => ctx.twUs[s.table]!;
+  const cost = (s: Shard): number => searchWeight(ctx, s.table);
   const mem = (s: Shard): number => shardBytes(ctx.w, ctx.tables[s.table]!.rows, ctx.tables[s.table]!.dim);
   for (let iter = 0; iter < 20 * n + 200; iter++) {
     let hi = 0;
@@ -126,6 +127,11 @@ function improve(ctx: PlanContext, shards: Shard[]): Shard[] {
   return shards;
 }
 
+/** What a table-wise shard adds to its rank in the search: kernel time plus its all-to-all time. */
+function searchWeight(ctx: PlanContext, table: number): number {
+  return ctx.twUs[table]! + ctx.sendBytes[table]! * ctx.a2aUsPerByte;
+}
+
 function byDescending(xs: number[]): number[] {
   return all(xs.length).sort((a, b) => xs[b]! - xs[a]! || a - b);
 }
@@ -150,10 +156,15 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
     "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
     greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
-    search: () => evaluate(improve(ctx, lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, true)), "search"),
+    search: () => {
+      const weight = tables.map((t) => searchWeight(ctx, t.index));
+      return evaluate(improve(ctx, lpt(ctx, byDescending(weight), (t) => weight[t.index]!, true)), "search");
+    },
     milp: async () => {
-      const shards = await solveMilp(ctx, ctx.options.milpSeconds ?? (strategy === "milp" ? MILP_SECONDS : MILP_SECONDS_IN_BEST));
-      if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan within ${ctx.options.milpSeconds ?? MILP_SECONDS} s (${tables.length} tables x ${n} ranks); try --strategy search`);
+      if (!milpIsTractable(ctx)) throw new UserError(`--strategy milp: ${tables.length} tables x ${n} ranks is too large for the exact solver; use search (the default)`);
+      const start = (build.search() as PlanResult).shards;
+      const shards = await solveMilp(ctx, { seconds: ctx.options.milpSeconds, nodes: strategy === "milp" ? MILP_NODES : MILP_NODES_IN_BEST }, start);
+      if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan (${tables.length} tables x ${n} ranks; proven infeasible, or no solution within the limit); try --strategy search or a larger --milp-seconds`);
       return evaluate(shards, "milp");
     },
   };
