@@ -57,12 +57,11 @@ export function registerPlan(program: Command): void {
         p.perRank.length > 16 ? `  (${p.perRank.length - 16} more ranks; --json for all)` : "",
         "",
         "Largest tables and why they got their sharding:",
-        table(["table", "rows", "dim", "pooling", "GB", "type", "ranks"],
-          [...p.shards].sort((a, b) => tables[b.table]!.bytes - tables[a.table]!.bytes).slice(0, 8).map((s) => {
+        table(["table", "rows", "dim", "pooling", "GB", "type", "ranks", "why"],
+          p.shards.map((s, i) => ({ s, why: p.why?.[i] ?? "" })).sort((a, b) => tables[b.s.table]!.bytes - tables[a.s.table]!.bytes).slice(0, 8).map(({ s, why }) => {
             const t = tables[s.table]!;
-            return [String(t.index), String(t.rows), String(t.dim), String(t.pooling), (t.bytes / 1e9).toFixed(2), s.type, s.ranks.length > 4 ? `${s.ranks.length} ranks` : s.ranks.join(",")];
-          }), [true, true, true, true, true, false, false]),
-        "table-wise: fits one GPU and balances; row-wise/table-row-wise: too big for one GPU or hotter than 1.5x a rank's fair share; data-parallel: under 256 KiB, replicated.",
+            return [String(t.index), String(t.rows), String(t.dim), String(t.pooling), (t.bytes / 1e9).toFixed(2), s.type, s.ranks.length > 4 ? `${s.ranks.length} ranks` : s.ranks.join(","), why];
+          }), [true, true, true, true, true, false, false, false]),
       ];
       process.stdout.write(out.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n");
     });

@@ -10,6 +10,7 @@ import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { HBM_USABLE, denseCost } from "./evaluate.js";
 import { planContext, type PlanContext, type PlanOptions } from "./context.js";
+import { explainShard, HOT_FACTOR } from "./explain.js";
 import { MILP_NODES, MILP_NODES_IN_BEST, milpIsSmall, milpIsTractable, solveMilp } from "./milp.js";
 import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
@@ -72,7 +73,7 @@ function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number
     }
     const r = ranks.leastLoaded(bytes, ctx.capacity);
     // A table hotter than a rank's fair share, or too big for any rank, is split.
-    if (r < 0 || (allowSplit && ctx.twUs[i]! > 1.5 * target && ctx.c.ranks > 1)) {
+    if (r < 0 || (allowSplit && ctx.twUs[i]! > HOT_FACTOR * target && ctx.c.ranks > 1)) {
       shards.push(split(ctx, ranks, t));
       continue;
     }
@@ -168,7 +169,8 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
       return evaluate(shards, "milp");
     },
   };
-  if (strategy !== "best") return build[strategy]();
+  const explained = (p: PlanResult): PlanResult => ({ ...p, why: p.shards.map((s) => explainShard(ctx, s)) });
+  if (strategy !== "best") return explained(await build[strategy]());
   const names = (Object.keys(build) as Array<keyof typeof build>).filter((k) => k !== "milp" || milpIsSmall(ctx));
   const candidates: PlanResult[] = [];
   for (const k of names) {
@@ -182,7 +184,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   const gpuKey = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.denseUs + r.embeddingUs)) + (p.perRank[0]?.commUs ?? 0);
   const best = pool.reduce((a, b) => (b.stepUs < a.stepUs - 1e-9 || (Math.abs(b.stepUs - a.stepUs) <= 1e-9 && gpuKey(b) < gpuKey(a)) ? b : a));
   if (!feasible.length) best.infeasibleReason = infeasibility(w, c);
-  return { ...best, strategy: `best (${best.strategy})` };
+  return explained({ ...best, strategy: `best (${best.strategy})` });
 }
 
 /** What is missing when no plan fits: the model's HBM need against the cluster's. */

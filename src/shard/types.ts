@@ -36,4 +36,6 @@ export interface PlanResult {
   shards: Shard[];
   perRank: RankStats[];
   imbalance: number;
+  /** Why each shard (same order) got its sharding type. */
+  why?: string[];
 }
