@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importHfConfig } from "../src/llm/hf-import.js";
+import { countParams } from "../src/llm/params.js";
+import { resolveModel } from "../src/llm/presets.js";
+import { UserError } from "../src/spec/errors.js";
+import { loadWorkload } from "../src/spec/load.js";
+import { ROOT, strata } from "./helpers.js";
+
+const fixture = (n: string): string => `${ROOT}test/fixtures/llm/${n}`;
+const dir = mkdtempSync(join(tmpdir(), "strata-llm-"));
+const write = (name: string, value: unknown): string => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof value === "string" ? value : JSON.stringify(value));
+  return f;
+};
+
+describe("Hugging Face config importer", () => {
+  it("imports Llama 4 Scout (text_config + vision_config) to the preset's spec", () => {
+    const imported = resolveModel(fixture("llama4-scout-config.json")).spec!;
+    const preset = resolveModel("llama4-scout-17b-16e").spec!;
+    expect(countParams(imported)).toEqual(countParams(preset));
+    expect(imported.attention).toMatchObject({ chunkSize: 8192, globalEvery: 4, kvHeads: 8 });
+  });
+
+  it("imports Mixtral and DeepSeek-V3 with the presets' counts", () => {
+    expect(countParams(resolveModel(fixture("mixtral-config.json")).spec!).total).toBe(countParams(resolveModel("mixtral-8x7b").spec!).total);
+    const ds = resolveModel(fixture("deepseek-v3-config.json")).spec!;
+    expect(ds.attention.mla?.kvLoraRank).toBe(512);
+    expect(countParams(ds).total).toBe(countParams(resolveModel("deepseek-v3").spec!).total);
+  });
+
+  it("malformed configs give a clear error naming the file and field", () => {
+    const missing = write("missing.json", { model_type: "mixtral", hidden_size: 4096, num_hidden_layers: 2, num_attention_heads: 32, num_local_experts: 8, num_experts_per_tok: 2, vocab_size: 100 });
+    expect(() => importHfConfig(JSON.parse(JSON.stringify({ model_type: "mixtral", hidden_size: 4096 })), "x.json")).toThrow(UserError);
+    try {
+      resolveModel(missing);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain("missing.json");
+      expect((err as Error).message).toMatch(/intermediate_size|max_position_embeddings/);
+      expect((err as Error).message).toContain("found nothing");
+    }
+    const wrong = write("wrong.json", { model_type: "llama4", text_config: { hidden_size: "big" } });
+    expect(() => resolveModel(wrong)).toThrow(/text_config\.hidden_size: expected a positive integer, found "big"/);
+    const dense = write("dense.json", { model_type: "llama", hidden_size: 8 });
+    expect(() => resolveModel(dense)).toThrow(/model_type: expected one of/);
+    const notMoe = write("notmoe.json", { architectures: ["X"], hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 1 });
+    expect(() => resolveModel(notMoe)).toThrow(/not a mixture-of-experts config/);
+    expect(() => resolveModel(write("broken.json", "{ not json"))).toThrow(/broken\.json: not valid JSON/);
+  });
+
+  it("strata llm import writes a workload that loads and fits", () => {
+    const out = join(dir, "scout.json");
+    const r = strata(["llm", "import", fixture("llama4-scout-config.json"), "-o", out, "--name", "scout"]);
+    expect(r.code).toBe(0);
+    expect(loadWorkload(out).model.kind).toBe("moe-transformer");
+    const fit = strata(["llm", "fit", "--model", out, "--count", "8", "--json"]);
+    expect(fit.code).toBe(0);
+    expect(JSON.parse(fit.stdout).params.total).toBe(countParams(resolveModel("llama4-scout-17b-16e").spec!).total);
+    const bad = strata(["llm", "import", write("bad.json", { model_type: "mixtral" })]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("hidden_size");
+  });
+});
