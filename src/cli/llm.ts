@@ -10,6 +10,12 @@ import { SERVING } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
 import { importHfConfig } from "../llm/hf-import.js";
+import { servePerf, type PerfComponent } from "../llm/perf.js";
+import { impliedMfu, peakFlops, trainFlopsPerToken, trainPlan, type TrainPrecision } from "../llm/train.js";
+import { factsFor } from "../llm/facts.js";
+import { listLlmPresets, type ResolvedModel } from "../llm/presets.js";
+import { layerCounts } from "../llm/layers.js";
+import { kvPerToken, weightBytes } from "../llm/memory.js";
 import { table } from "../report/format.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
@@ -104,6 +110,108 @@ export function registerLlm(program: Command): void {
         rows.map((r) => [String(r.batch), tokens(r.maxContextTokens), tokens(r.maxContextTokensHybrid), tokens(r.batch * r.maxContextTokens), tokens(r.batch * r.maxContextTokensHybrid)]), [true, true, true, true, true]) + "\n" + assumptions(rows[0]!).join("\n") + "\n");
     });
 
+  deploymentOptions(llm.command("perf").description("prefill and decode latency and throughput (roofline over GEMMs, flash attention, all-reduce, all-to-all)"), { count: 8 })
+    .option("--batch <n>", "sequences served together", positiveInt("--batch"), 1)
+    .option("--prompt <n>", "prompt tokens per sequence", positiveInt("--prompt"), 2048)
+    .option("--output <n>", "generated tokens per sequence", positiveInt("--output"), 256)
+    .action((o: DeployOpts & { batch: number; prompt: number; output: number }) => {
+      const m = resolveModel(o.model);
+      const spec = requireSpec(m);
+      const fit = runFit({ ...o, batch: o.batch }).result;
+      const r = servePerf(spec, getGpu(o.gpu), { weights: o.weights, kv: o.kv, par: fit.detail.parallelism, batch: o.batch, prompt: o.prompt, output: o.output });
+      const ms = (us: number): number => Number((us / 1000).toFixed(3));
+      const fitsContext = o.prompt + o.output <= fit.maxContextTokensHybrid;
+      if (o.json) {
+        return printJson({
+          fits: fit.fits && fitsContext,
+          prefill: { latencyMs: ms(r.prefill.us), tokensPerSec: Math.round(r.prefill.tokensPerSec), tokensPerSecPerGpu: Math.round(r.prefill.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(r.prefill.byComponent).map(([k, v]) => [k, ms(v)])) },
+          decode: { context: r.decode.context, stepMs: ms(r.decode.us), tokensPerSec: Math.round(r.decode.tokensPerSec), tokensPerSecPerGpu: Math.round(r.decode.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(r.decode.byComponent).map(([k, v]) => [k, ms(v)])) },
+          requestMs: ms(r.requestUs),
+        });
+      }
+      const comps = Object.keys(r.prefill.byComponent) as PerfComponent[];
+      process.stdout.write([
+        `${m.name} on ${r.gpus} x ${o.gpu} (tp ${fit.detail.parallelism.tp}, ep ${fit.detail.parallelism.ep}), weights ${o.weights}, KV ${o.kv}, batch ${o.batch}, prompt ${o.prompt}, output ${o.output}${fit.fits && fitsContext ? "" : "  [WARNING: does not fit in memory, see strata llm fit]"}`,
+        `  prefill (time to first token): ${ms(r.prefill.us).toFixed(1)} ms, ${Math.round(r.prefill.tokensPerSec).toLocaleString("en-US")} tokens/s (${Math.round(r.prefill.tokensPerSecPerGpu).toLocaleString("en-US")} per GPU)`,
+        `  decode step at context ${r.decode.context}: ${ms(r.decode.us).toFixed(2)} ms, ${Math.round(r.decode.tokensPerSec).toLocaleString("en-US")} tokens/s (${Math.round(r.decode.tokensPerSecPerGpu).toLocaleString("en-US")} per GPU), ${(1e6 / r.decode.us).toFixed(1)} tokens/s per sequence`,
+        `  request (prefill + ${o.output} steps): ${(r.requestUs / 1e6).toFixed(2)} s`,
+        "",
+        table(["component", "prefill ms", "share", "decode ms", "share"], comps.map((c) => [c, ms(r.prefill.byComponent[c]).toFixed(3), `${((r.prefill.byComponent[c] / r.prefill.us) * 100).toFixed(0)}%`, ms(r.decode.byComponent[c]).toFixed(3), `${((r.decode.byComponent[c] / r.decode.us) * 100).toFixed(0)}%`]), [false, true, true, true, true]),
+        "Kernels back to back on the busiest GPU (CUDA graphs; no host gaps); constants fitted on micro.json llm_bf16 (docs/llm.md).",
+        "",
+      ].join("\n"));
+    });
+
+  llm.command("train")
+    .description("training FLOPs per token, time and GPU-hours for a token budget at an MFU, and the MFU implied by published GPU-hours")
+    .requiredOption("--model <id-or-file>", "preset id or model file")
+    .option("--gpu <id>", "GPU from the catalog", "h100-sxm-80gb")
+    .option("--tokens <n>", "training tokens (default: the published budget)", parsePositiveNumber("--tokens"))
+    .option("--gpus <n>", "GPUs", positiveInt("--gpus"), 8192)
+    .option("--mfu <f>", "model FLOPs utilisation", parsePositiveNumber("--mfu"), 0.4)
+    .option("--precision <p>", "bf16 | fp8 (which peak the MFU refers to)", choice("--precision", ["bf16", "fp8"] as const), "bf16")
+    .option("--seq-len <n>", "training sequence length (attention FLOPs)", positiveInt("--seq-len"), 8192)
+    .option("--gpu-hours <n>", "GPU-hours to derive the implied MFU from (default: the published figure)", parsePositiveNumber("--gpu-hours"))
+    .option("--json", "print JSON")
+    .action((o: { model: string; gpu: string; tokens?: number; gpus: number; mfu: number; precision: TrainPrecision; seqLen: number; gpuHours?: number; json?: boolean }) => {
+      const m = resolveModel(o.model);
+      const gpu = getGpu(o.gpu);
+      const pub = m.preset?.published ?? {};
+      const tokens = o.tokens ?? pub.trainingTokens;
+      if (!tokens) throw new UserError(`${m.id}: no published token budget; give --tokens`);
+      let flopsPerToken: number;
+      let note = "";
+      if (m.spec) flopsPerToken = trainFlopsPerToken(m.spec, o.seqLen).total;
+      else if (pub.activeParams) {
+        flopsPerToken = 6 * pub.activeParams;
+        note = "architecture unpublished: 6 x published active parameters, attention not counted";
+      } else throw new UserError(`${m.id}: neither a spec nor published active parameters`);
+      const totalFlops = flopsPerToken * tokens;
+      const gpuSeconds = totalFlops / (peakFlops(gpu, o.precision) * o.mfu);
+      const plan = m.spec ? trainPlan(m.spec, gpu, { tokens, seqLen: o.seqLen, mfu: o.mfu, gpus: o.gpus, precision: o.precision }) : undefined;
+      const gpuHours = o.gpuHours ?? (pub.gpuHoursGpu === undefined || pub.gpuHoursGpu === gpu.id ? pub.gpuHours : undefined);
+      const implied = gpuHours ? { bf16: impliedMfu(flopsPerToken, tokens, gpuHours, peakFlops(gpu, "bf16")), fp8: gpu.peakFlopsPerSec.fp8 ? impliedMfu(flopsPerToken, tokens, gpuHours, peakFlops(gpu, "fp8")) : undefined } : undefined;
+      const achieved = pub.achievedFlopsPerGpu ? { bf16: pub.achievedFlopsPerGpu / peakFlops(gpu, "bf16"), fp8: gpu.peakFlopsPerSec.fp8 ? pub.achievedFlopsPerGpu / peakFlops(gpu, "fp8") : undefined } : undefined;
+      const out = {
+        model: m.id, gpu: gpu.id, tokens, flopsPerToken, totalFlops, precision: o.precision, mfu: o.mfu, gpus: o.gpus,
+        gpuHours: gpuSeconds / 3600, days: gpuSeconds / o.gpus / 86400,
+        ...(plan ? { flopsPerTokenDense: plan.flopsPerToken.dense, flopsPerTokenAttention: plan.flopsPerToken.attention } : {}),
+        ...(gpuHours ? { publishedGpuHours: gpuHours, impliedMfu: implied } : {}),
+        ...(achieved ? { publishedFlopsPerGpu: pub.achievedFlopsPerGpu, mfuOfPublishedFlops: achieved } : {}),
+        ...(note ? { note } : {}),
+      };
+      if (o.json) return printJson(out);
+      const pct = (x?: number): string => (x === undefined ? "-" : `${(x * 100).toFixed(1)}%`);
+      process.stdout.write([
+        `${m.name}: ${(flopsPerToken / 1e9).toFixed(1)} GFLOP per training token${plan ? ` (6 x ${B(plan.flopsPerToken.activeMatmulParams)} active matmul parameters = ${(plan.flopsPerToken.dense / 1e9).toFixed(1)}, attention at sequence ${o.seqLen} = ${(plan.flopsPerToken.attention / 1e9).toFixed(1)})` : ` (${note})`}`,
+        `  ${(tokens / 1e12).toFixed(1)}T tokens = ${(totalFlops / 1e24).toFixed(2)}e24 FLOPs`,
+        `  at ${pct(o.mfu)} MFU of ${gpu.id} ${o.precision} peak (${(peakFlops(gpu, o.precision) / 1e12).toFixed(0)} TFLOP/s): ${(gpuSeconds / 3600 / 1e6).toFixed(2)}M GPU-hours = ${(gpuSeconds / o.gpus / 86400).toFixed(1)} days on ${o.gpus.toLocaleString("en-US")} GPUs`,
+        ...(gpuHours && implied ? [`  published ${(gpuHours / 1e6).toFixed(2)}M GPU-hours imply MFU ${pct(implied.bf16)} of bf16 peak, ${pct(implied.fp8)} of fp8 peak`] : []),
+        ...(achieved ? [`  published ${(pub.achievedFlopsPerGpu! / 1e12).toFixed(0)} TFLOP/s per GPU = ${pct(achieved.bf16)} of bf16 peak, ${pct(achieved.fp8)} of fp8 peak`] : []),
+        "",
+      ].join("\n"));
+    });
+
+  llm.command("info")
+    .description("a model's architecture, parameters, memory per precision, KV cache, and its facts (context limits per provider, licence, benchmarks) with sources")
+    .argument("[model]", "preset id or model file (omit to list the presets)")
+    .option("--json", "print JSON")
+    .action((id: string | undefined, o: { json?: boolean }) => {
+      if (!id) {
+        const rows = listLlmPresets().map((p) => {
+          const c = p.spec ? countParams(p.spec) : undefined;
+          return [p.id, p.name, c ? B(c.total) : `~${B(p.published.totalParams ?? 0)}`, c ? B(c.active) : `~${B(p.published.activeParams ?? 0)}`, p.partial ? "partial" : ""];
+        });
+        if (o.json) return printJson({ models: listLlmPresets().map((p) => ({ id: p.id, name: p.name, partial: p.partial })) });
+        process.stdout.write(table(["id", "name", "total", "active", ""], rows) + "\n");
+        return;
+      }
+      const m = resolveModel(id);
+      const facts = factsFor(m.id);
+      if (o.json) return printJson({ id: m.id, name: m.name, spec: m.spec, published: m.preset?.published, params: m.spec ? countParams(m.spec) : undefined, facts, sources: m.preset?.sources });
+      process.stdout.write(describe(m, facts).join("\n") + "\n");
+    });
+
   llm.command("import")
     .description("convert a Hugging Face config.json (Llama 4, Mixtral, Qwen MoE, DeepSeek-V3) to a moe-transformer workload")
     .argument("<config>", "config.json")
@@ -121,3 +229,52 @@ export function registerLlm(program: Command): void {
       } else process.stdout.write(text);
     });
 }
+
+function describe(m: ResolvedModel, facts: ReturnType<typeof factsFor>): string[] {
+  const out = [`${m.name} (${m.id})${m.preset?.partial ? " — PARTIAL: only some figures are published" : ""}`];
+  const pub = m.preset?.published;
+  const s = m.spec;
+  if (s) {
+    const p = countParams(s);
+    const l = layerCounts(s);
+    const a = s.attention;
+    out.push(
+      "",
+      "Architecture",
+      `  ${s.layers} layers (${l.moe} MoE, ${l.dense} dense), hidden ${s.hidden}, vocab ${s.vocab.toLocaleString("en-US")}, max position ${s.maxPosition.toLocaleString("en-US")}`,
+      `  attention: ${a.heads} query heads, ${a.kvHeads} KV heads of ${a.headDim}${a.mla ? `; MLA latent ${a.mla.kvLoraRank} + rope ${a.mla.ropeDim} (approximated)` : ""}${a.chunkSize ? `; ${l.chunked} layers chunked in ${a.chunkSize.toLocaleString("en-US")}-token windows (RoPE), ${l.global} global (no RoPE)` : "; all layers global"}`,
+      `  experts: ${s.moe.experts} routed (top-${s.moe.topK}) of width ${s.moe.expertIntermediate}${s.moe.sharedExperts ? ` + ${s.moe.sharedExperts} shared` : ""}${l.dense ? `; dense FFN width ${s.denseIntermediate ?? s.moe.expertIntermediate}` : ""}${s.vision ? `; vision encoder ${s.vision.layers} layers of ${s.vision.hidden}` : ""}`,
+      "",
+      "Parameters",
+      table(["component", "total", "active per token"], (Object.keys(p.byGroup) as Array<keyof typeof p.byGroup>).map((g) => [g, B(p.byGroup[g]), B(p.activeByGroup[g])]).concat([["all", B(p.total), B(p.active)]]), [false, true, true]),
+      pub?.totalParams ? `  published: ${B(pub.totalParams)} total (${signed(p.total / pub.totalParams - 1)}), ${B(pub.activeParams ?? 0)} active (${signed(p.active / (pub.activeParams ?? 1) - 1)}; published figures are rounded)` : "",
+      "",
+      "Weights and KV cache",
+      table(["weights", "GB", "kept in bf16"], (["bf16", "fp8", "int4"] as const).map((w) => {
+        const keep = w === "bf16" ? "-" : ((w === "fp8" ? s.keepBf16.fp8 : s.keepBf16.int4) ?? ["embeddings", "router", "norms", "vision"]).join(", ");
+        return [w, GB(weightBytes(s, w).total), keep];
+      }), [false, true, false]),
+      `  KV cache per token (bf16): ${kvPerToken(s, "bf16").allLayers.toLocaleString("en-US")} B with every layer full${a.chunkSize ? `; ${kvPerToken(s, "bf16").globalPerGpu.toLocaleString("en-US")} B for the global layers, the ${l.chunked} chunked layers capped at their window` : ""}`,
+    );
+  } else if (pub) {
+    out.push("", `Published: ~${B(pub.totalParams ?? 0)} total, ${B(pub.activeParams ?? 0)} active${pub.experts ? `, ${pub.experts} experts` : ""}; architecture not published`);
+  }
+  if (pub) {
+    const bits = [pub.contextTokens ? `context ${pub.contextTokens.toLocaleString("en-US")} tokens` : "", pub.trainingTokens ? `${(pub.trainingTokens / 1e12).toFixed(0)}T training tokens` : "", pub.gpuHours ? `${(pub.gpuHours / 1e6).toFixed(2)}M ${pub.gpuHoursGpu ?? "GPU"} hours` : "", pub.released ? `released ${pub.released}` : ""].filter(Boolean);
+    out.push("", `Model card: ${bits.join(", ")}`);
+  }
+  const section = (title: string, kind: string, fmt: (f: (typeof facts)[number]) => string): void => {
+    const fs = facts.filter((f) => f.kind === kind);
+    if (fs.length) out.push("", title, ...fs.map(fmt));
+  };
+  const val = (f: (typeof facts)[number]): string => (typeof f.value === "number" ? f.value.toLocaleString("en-US") : f.value);
+  section("Context limits by provider (hosted) and engine (self-hosted)", "context", (f) => `  ${f.topic}: ${val(f)} ${f.unit ?? ""}  [${f.source}; ${f.date}]`);
+  section("Published deployments", "deployment", (f) => `  ${val(f)}  [${f.source}; ${f.date}]`);
+  section("Licence", "license", (f) => `  ${f.topic}: ${val(f)}  [${f.source}; ${f.date}]`);
+  section("Benchmarks (as published by the developer)", "benchmark", (f) => `  ${f.topic}: ${val(f)}  [${f.source}; ${f.date}]`);
+  section("Training", "training", (f) => `  ${val(f)}  [${f.source}; ${f.date}]`);
+  if (m.preset?.sources) out.push("", "Sources", ...Object.entries(m.preset.sources).map(([k, v]) => `  ${k}: ${v}`));
+  return out.filter((l, i, a) => l !== "" || a[i - 1] !== "");
+}
+
+const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
