@@ -65,3 +65,17 @@ describe("Hugging Face config importer", () => {
     expect(bad.stderr).toContain("hidden_size");
   });
 });
+
+describe("quantisation config", () => {
+  it("reads which modules an FP8 checkpoint keeps in bf16 (Maverick FP8 layout) and matches the preset's weights", async () => {
+    const { weightBytes } = await import("../src/llm/memory.js");
+    const imported = resolveModel(fixture("llama4-maverick-fp8-config.json")).spec!;
+    expect(new Set(imported.keepBf16.fp8)).toEqual(new Set(["embeddings", "norms", "attention", "denseFfn", "sharedExperts", "router", "vision"]));
+    expect(weightBytes(imported, "fp8").total).toBe(weightBytes(resolveModel("llama4-maverick-17b-128e").spec!, "fp8").total);
+  });
+
+  it("rejects a malformed modules_to_not_convert", () => {
+    const f = write("q.json", { model_type: "mixtral", hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_local_experts: 4, num_experts_per_tok: 2, vocab_size: 100, max_position_embeddings: 512, quantization_config: { quant_method: "fp8", modules_to_not_convert: "lm_head" } });
+    expect(() => resolveModel(f)).toThrow(/quantization_config\.modules_to_not_convert: expected a list/);
+  });
+});

@@ -72,7 +72,7 @@ function runFit(o: DeployOpts): { result: FitResult; name: string } {
 function assumptions(r: FitResult): string[] {
   const d = r.detail;
   return [
-    `Assumptions (docs/llm.md): ${(SERVING.memoryUtilization * 100).toFixed(0)}% of the ${GB(d.usableBytesPerGpu / (SERVING.memoryUtilization))} GB the driver exposes (vLLM gpu_memory_utilization), unless --utilization;`,
+    `Assumptions (docs/llm.md): usable = ${GB(d.usableBytesPerGpu)} GB per GPU = utilisation (vLLM gpu_memory_utilization, default ${SERVING.memoryUtilization}) x the memory the driver exposes;`,
     `  reserve per GPU ${GB(d.reserve.total)} GB = profiling-run activations over ${SERVING.maxNumBatchedTokens} tokens ${GB(d.reserve.activations)} + sampler dummy run (${SERVING.maxNumSeqs} rows of fp32 logits) ${GB(d.reserve.sampler)} + engine reserve ${GB(d.reserve.engine)} (CUDA/NCCL/cuBLAS, compile, allocator; one global constant).`,
     `  Chunked layers hold at most window + ${SERVING.maxNumBatchedTokens} prefill tokens in the hybrid figure; both figures are capped at the model's ${tokens(d.maxPosition)} positions; "fits" needs at least ${tokens(d.minContext)} tokens of context.`,
   ];
@@ -255,6 +255,15 @@ function describe(m: ResolvedModel, facts: ReturnType<typeof factsFor>): string[
         return [w, GB(weightBytes(s, w).total), keep];
       }), [false, true, false]),
       `  KV cache per token (bf16): ${kvPerToken(s, "bf16").allLayers.toLocaleString("en-US")} B with every layer full${a.chunkSize ? `; ${kvPerToken(s, "bf16").globalPerGpu.toLocaleString("en-US")} B for the global layers, the ${l.chunked} chunked layers capped at their window` : ""}`,
+      "",
+      "Where it fits (strata llm fit: tensor parallel, 90% of memory, KV bf16; max single-sequence context, all layers / hybrid)",
+      table(["GPUs", "bf16", "fp8", "int4"], ([["h100-sxm-80gb", 1], ["h100-sxm-80gb", 8], ["h200-sxm-141gb", 8], ["b200", 8]] as const).map(([g, n]) => [
+        `${n} x ${g}`,
+        ...(["bf16", "fp8", "int4"] as const).map((w) => {
+          const r = fitModel(s, getGpu(g), { weights: w, kv: "bf16", count: n });
+          return r.fits ? `${short(r.maxContextTokens)} / ${short(r.maxContextTokensHybrid)}` : "no";
+        }),
+      ]), [false, true, true, true]),
     );
   } else if (pub) {
     out.push("", `Published: ~${B(pub.totalParams ?? 0)} total, ${B(pub.activeParams ?? 0)} active${pub.experts ? `, ${pub.experts} experts` : ""}; architecture not published`);
@@ -277,4 +286,5 @@ function describe(m: ResolvedModel, facts: ReturnType<typeof factsFor>): string[
   return out.filter((l, i, a) => l !== "" || a[i - 1] !== "");
 }
 
+const short = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}K`);
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;

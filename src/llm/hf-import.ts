@@ -72,6 +72,9 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
     },
     ...(isLlama4 ? { denseIntermediate: r.int("intermediate_size_mlp") } : t.intermediate_size && !(textType === "mixtral") ? { denseIntermediate: r.int("intermediate_size") } : {}),
   };
+  const keep = keptModules(root.quantization_config, file);
+  if (keep) spec.keepBf16 = { [keep.precision]: keep.groups };
+  if (keep?.groupSize) spec.int4GroupSize = keep.groupSize;
   const v = root.vision_config as Obj | undefined;
   if (v && typeof v === "object") {
     const vr = reader(file, v, "vision_config.");
@@ -87,4 +90,35 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
     };
   }
   return validate(MoeTransformerModel, spec, file, "MoE model imported from the Hugging Face config");
+}
+
+/**
+ * quantization_config -> which parameter groups the checkpoint keeps in bf16. modules_to_not_convert
+ * (transformers' FbgemmFp8/FineGrainedFP8/AWQ configs) names modules by path; a path mentioning
+ * self_attn, shared_expert, router, vision/multi_modal_projector, lm_head/embed, or a layer's
+ * feed_forward/mlp as a whole (a dense layer) maps to its group. Embeddings and norms never quantise.
+ */
+function keptModules(q: unknown, file: string): { precision: "fp8" | "int4"; groups: string[]; groupSize?: number } | undefined {
+  if (!q || typeof q !== "object") return undefined;
+  const c = q as Obj;
+  const method = String(c.quant_method ?? "");
+  const bits = typeof c.bits === "number" ? c.bits : undefined;
+  const precision = /fp8/.test(method) || c.fmt === "e4m3" ? "fp8" : bits === 4 || /awq|gptq|int4/.test(method) ? "int4" : undefined;
+  if (!precision) return undefined;
+  const list = c.modules_to_not_convert ?? c.ignore;
+  if (list !== undefined && list !== null && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) {
+    throw new UserError(`${file}: quantization_config.modules_to_not_convert: expected a list of module names, found ${describeValue(list)}`);
+  }
+  const groups = new Set<string>(["embeddings", "norms"]);
+  for (const name of (list as string[] | null | undefined) ?? []) {
+    if (/self_attn|attention/.test(name)) groups.add("attention");
+    else if (/shared_expert/.test(name)) groups.add("sharedExperts");
+    else if (/router|\.gate$/.test(name)) groups.add("router");
+    else if (/vision|multi_modal_projector/.test(name)) groups.add("vision");
+    else if (/(feed_forward|mlp)$/.test(name)) groups.add("denseFfn");
+  }
+  // Checkpoints that list nothing still keep the router and vision tower in bf16 in practice.
+  if (!list) ["router", "vision"].forEach((g) => groups.add(g));
+  const groupSize = typeof c.group_size === "number" && c.group_size > 0 ? c.group_size : undefined;
+  return { precision, groups: [...groups], ...(precision === "int4" && groupSize ? { groupSize } : {}) };
 }
