@@ -69,3 +69,22 @@ describe("fit and max context", () => {
     expect(unknown.stderr).toContain("unknown model");
   });
 });
+
+describe("fit properties", () => {
+  it("more GPUs, smaller weights or KV, lower batch never shrink the context; hybrid >= full", async () => {
+    const fc = (await import("fast-check")).default;
+    const ids = ["llama4-scout-17b-16e", "llama4-maverick-17b-128e", "mixtral-8x7b", "qwen3-30b-a3b", "deepseek-v3"];
+    const order = ["int4", "fp8", "bf16"] as const;
+    fc.assert(fc.property(fc.constantFrom(...ids), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 0, max: 2 }), fc.constantFrom("bf16", "fp8"), fc.integer({ min: 1, max: 64 }), (id, count, wi, kv, batch) => {
+      const m = spec(id);
+      const w = order[wi]!;
+      const r = fitModel(m, h100, { weights: w, kv: kv as "bf16" | "fp8", count, batch });
+      expect(r.maxContextTokensHybrid).toBeGreaterThanOrEqual(r.maxContextTokens);
+      expect(r.maxContextTokens).toBeLessThanOrEqual(m.maxPosition);
+      expect(fitModel(m, h100, { weights: w, kv: kv as "bf16" | "fp8", count: count * 2, batch }).maxContextTokens).toBeGreaterThanOrEqual(r.maxContextTokens);
+      if (wi > 0) expect(fitModel(m, h100, { weights: order[wi - 1]!, kv: kv as "bf16" | "fp8", count, batch }).maxContextTokens).toBeGreaterThanOrEqual(r.maxContextTokens);
+      expect(fitModel(m, h100, { weights: w, kv: "fp8", count, batch }).maxContextTokens).toBeGreaterThanOrEqual(r.maxContextTokens);
+      expect(fitModel(m, h100, { weights: w, kv: kv as "bf16" | "fp8", count, batch: batch + 1 }).maxContextTokens).toBeLessThanOrEqual(r.maxContextTokens);
+    }), { numRuns: 200 });
+  });
+});

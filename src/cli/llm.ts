@@ -110,34 +110,54 @@ export function registerLlm(program: Command): void {
         rows.map((r) => [String(r.batch), tokens(r.maxContextTokens), tokens(r.maxContextTokensHybrid), tokens(r.batch * r.maxContextTokens), tokens(r.batch * r.maxContextTokensHybrid)]), [true, true, true, true, true]) + "\n" + assumptions(rows[0]!).join("\n") + "\n");
     });
 
-  deploymentOptions(llm.command("perf").description("prefill and decode latency and throughput (roofline over GEMMs, flash attention, all-reduce, all-to-all)"), { count: 8 })
-    .option("--batch <n>", "sequences served together", positiveInt("--batch"), 1)
+  deploymentOptions(llm.command("perf").description("prefill and decode latency, throughput and cost per batch (roofline over GEMMs, flash attention, all-reduce, all-to-all)"), { count: 8 })
+    .option("--batch <list>", "sequences served together (comma-separated for a sweep)", "1")
     .option("--prompt <n>", "prompt tokens per sequence", positiveInt("--prompt"), 2048)
     .option("--output <n>", "generated tokens per sequence", positiveInt("--output"), 256)
-    .action((o: DeployOpts & { batch: number; prompt: number; output: number }) => {
+    .option("--price <usd>", "price of one GPU-hour, for the cost per million tokens", parsePositiveNumber("--price"))
+    .action((o: Omit<DeployOpts, "batch"> & { batch: string; prompt: number; output: number; price?: number }) => {
       const m = resolveModel(o.model);
       const spec = requireSpec(m);
-      const fit = runFit({ ...o, batch: o.batch }).result;
-      const r = servePerf(spec, getGpu(o.gpu), { weights: o.weights, kv: o.kv, par: fit.detail.parallelism, batch: o.batch, prompt: o.prompt, output: o.output });
       const ms = (us: number): number => Number((us / 1000).toFixed(3));
-      const fitsContext = o.prompt + o.output <= fit.maxContextTokensHybrid;
-      if (o.json) {
-        return printJson({
-          fits: fit.fits && fitsContext,
-          prefill: { latencyMs: ms(r.prefill.us), tokensPerSec: Math.round(r.prefill.tokensPerSec), tokensPerSecPerGpu: Math.round(r.prefill.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(r.prefill.byComponent).map(([k, v]) => [k, ms(v)])) },
-          decode: { context: r.decode.context, stepMs: ms(r.decode.us), tokensPerSec: Math.round(r.decode.tokensPerSec), tokensPerSecPerGpu: Math.round(r.decode.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(r.decode.byComponent).map(([k, v]) => [k, ms(v)])) },
-          requestMs: ms(r.requestUs),
-        });
+      const runs = o.batch.split(",").map((x) => positiveInt("--batch")(x.trim())).map((batch) => {
+        const fit = runFit({ ...o, batch }).result;
+        const r = servePerf(spec, getGpu(o.gpu), { weights: o.weights, kv: o.kv, par: fit.detail.parallelism, batch, prompt: o.prompt, output: o.output });
+        // $ per million tokens: every GPU billed for the phase's time.
+        const cost = (tokensPerSec: number): number | undefined => (o.price === undefined ? undefined : Number(((o.price * r.gpus) / 3600 / tokensPerSec * 1e6).toFixed(4)));
+        // Fits when every sequence's prompt + output fits the KV cache (all-layers accounting, as vLLM 0.8).
+        return { batch, fit, r, fits: o.prompt + o.output <= fit.maxContextTokens, inputCost: cost(r.prefill.tokensPerSec), outputCost: cost(r.decode.tokensPerSec) };
+      });
+      const json = (x: (typeof runs)[number]) => ({
+        batch: x.batch,
+        fits: x.fits,
+        prefill: { latencyMs: ms(x.r.prefill.us), tokensPerSec: Math.round(x.r.prefill.tokensPerSec), tokensPerSecPerGpu: Math.round(x.r.prefill.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(x.r.prefill.byComponent).map(([k, v]) => [k, ms(v)])) },
+        decode: { context: x.r.decode.context, stepMs: ms(x.r.decode.us), tokensPerSec: Math.round(x.r.decode.tokensPerSec), tokensPerSecPerGpu: Math.round(x.r.decode.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(x.r.decode.byComponent).map(([k, v]) => [k, ms(v)])) },
+        requestMs: ms(x.r.requestUs),
+        ...(x.inputCost !== undefined ? { usdPerMillionInputTokens: x.inputCost, usdPerMillionOutputTokens: x.outputCost } : {}),
+      });
+      if (o.json) return printJson(runs.length === 1 ? json(runs[0]!) : { rows: runs.map(json) });
+      const first = runs[0]!;
+      const par = first.fit.detail.parallelism;
+      const head = `${m.name} on ${first.r.gpus} x ${o.gpu} (tp ${par.tp}, ep ${par.ep}), weights ${o.weights}, KV ${o.kv}, prompt ${o.prompt}, output ${o.output}`;
+      const tps = (x: number): string => Math.round(x).toLocaleString("en-US");
+      const foot = "Kernels back to back on the busiest GPU (CUDA graphs; no host gaps); constants fitted on micro.json llm_bf16 (docs/llm.md).";
+      if (runs.length > 1) {
+        process.stdout.write([head, "", table(["batch", "fits", "TTFT ms", "prefill tok/s/GPU", "decode step ms", "decode tok/s", "tok/s/GPU", "tok/s per seq", ...(o.price ? ["$/M in", "$/M out"] : [])],
+          runs.map((x) => [String(x.batch), x.fits ? "yes" : "NO", ms(x.r.prefill.us).toFixed(1), tps(x.r.prefill.tokensPerSecPerGpu), ms(x.r.decode.us).toFixed(2), tps(x.r.decode.tokensPerSec), tps(x.r.decode.tokensPerSecPerGpu), (1e6 / x.r.decode.us).toFixed(1), ...(o.price ? [String(x.inputCost), String(x.outputCost)] : [])]),
+          [true, false, true, true, true, true, true, true, true, true]), foot, ""].join("\n"));
+        return;
       }
+      const { r } = first;
       const comps = Object.keys(r.prefill.byComponent) as PerfComponent[];
       process.stdout.write([
-        `${m.name} on ${r.gpus} x ${o.gpu} (tp ${fit.detail.parallelism.tp}, ep ${fit.detail.parallelism.ep}), weights ${o.weights}, KV ${o.kv}, batch ${o.batch}, prompt ${o.prompt}, output ${o.output}${fit.fits && fitsContext ? "" : "  [WARNING: does not fit in memory, see strata llm fit]"}`,
-        `  prefill (time to first token): ${ms(r.prefill.us).toFixed(1)} ms, ${Math.round(r.prefill.tokensPerSec).toLocaleString("en-US")} tokens/s (${Math.round(r.prefill.tokensPerSecPerGpu).toLocaleString("en-US")} per GPU)`,
-        `  decode step at context ${r.decode.context}: ${ms(r.decode.us).toFixed(2)} ms, ${Math.round(r.decode.tokensPerSec).toLocaleString("en-US")} tokens/s (${Math.round(r.decode.tokensPerSecPerGpu).toLocaleString("en-US")} per GPU), ${(1e6 / r.decode.us).toFixed(1)} tokens/s per sequence`,
+        `${head}, batch ${first.batch}${first.fits ? "" : "  [WARNING: does not fit in memory, see strata llm fit]"}`,
+        `  prefill (time to first token): ${ms(r.prefill.us).toFixed(1)} ms, ${tps(r.prefill.tokensPerSec)} tokens/s (${tps(r.prefill.tokensPerSecPerGpu)} per GPU)`,
+        `  decode step at context ${r.decode.context}: ${ms(r.decode.us).toFixed(2)} ms, ${tps(r.decode.tokensPerSec)} tokens/s (${tps(r.decode.tokensPerSecPerGpu)} per GPU), ${(1e6 / r.decode.us).toFixed(1)} tokens/s per sequence`,
         `  request (prefill + ${o.output} steps): ${(r.requestUs / 1e6).toFixed(2)} s`,
+        ...(first.inputCost !== undefined ? [`  cost at $${o.price}/GPU-hour: $${first.inputCost} per million input tokens, $${first.outputCost} per million output tokens`] : []),
         "",
         table(["component", "prefill ms", "share", "decode ms", "share"], comps.map((c) => [c, ms(r.prefill.byComponent[c]).toFixed(3), `${((r.prefill.byComponent[c] / r.prefill.us) * 100).toFixed(0)}%`, ms(r.decode.byComponent[c]).toFixed(3), `${((r.decode.byComponent[c] / r.decode.us) * 100).toFixed(0)}%`]), [false, true, true, true, true]),
-        "Kernels back to back on the busiest GPU (CUDA graphs; no host gaps); constants fitted on micro.json llm_bf16 (docs/llm.md).",
+        foot,
         "",
       ].join("\n"));
     });
