@@ -28,7 +28,7 @@ export async function llmSection(): Promise<string[]> {
     lines.push(`| ${p.id} | ${b(c.total)} | ${b(pub.totalParams!)} | ${signed(c.total / pub.totalParams! - 1)} | ${b(c.active)} | ${b(pub.activeParams!)} | ${signed(c.active / pub.activeParams! - 1)} |`);
   }
   const fit = (id: string, gpu = h100, count: number, weights: WeightPrecision, kv: KvPrecision = "bf16") => fitModel(resolveModel(id).spec!, gpu, { weights, kv, count });
-  lines.push("", `Largest single-sequence context, tensor parallel over the GPUs, ${SERVING.memoryUtilization * 100}% of memory usable; "all layers" = every layer holds full KV (vLLM 0.8.3), "hybrid" = chunked layers bounded by window + one prefill chunk. The engine reserve (${SERVING.engineReserveGiB} GiB per GPU) is one global constant fitted on the first row; the other rows check it.`, "");
+  lines.push("", `Largest single-sequence context, tensor parallel over the GPUs, ${SERVING.memoryUtilization * 100}% of memory usable; "all layers" = every layer holds full KV (vLLM 0.8.3), "hybrid" = chunked layers bounded by window + one prefill chunk. The engine reserve (${SERVING.engineBaseGiB} GiB + ${SERVING.enginePerPeerGiB} GiB per peer rank) has one global constant fitted on the first row; the other rows check it.`, "");
   lines.push("| deployment | all layers | hybrid | reference | error / check |", "|---|---|---|---|---|");
   const rows: Array<[string, ReturnType<typeof fit>, string, (r: ReturnType<typeof fit>) => string]> = [
     ["Maverick FP8, 8xH100", fit("llama4-maverick-17b-128e", h100, 8, "fp8"), "vLLM blog: ~430K", (r) => signed(r.maxContextTokens / 430_000 - 1)],

@@ -73,7 +73,7 @@ function assumptions(r: FitResult): string[] {
   const d = r.detail;
   return [
     `Assumptions (docs/llm.md): usable = ${GB(d.usableBytesPerGpu)} GB per GPU = utilisation (vLLM gpu_memory_utilization, default ${SERVING.memoryUtilization}) x the memory the driver exposes;`,
-    `  reserve per GPU ${GB(d.reserve.total)} GB = profiling-run activations over ${SERVING.maxNumBatchedTokens} tokens ${GB(d.reserve.activations)} + sampler dummy run (${SERVING.maxNumSeqs} rows of fp32 logits) ${GB(d.reserve.sampler)} + engine reserve ${GB(d.reserve.engine)} (CUDA/NCCL/cuBLAS, compile, allocator; one global constant).`,
+    `  reserve per GPU ${GB(d.reserve.total)} GB = profiling-run activations over ${SERVING.maxNumBatchedTokens} tokens ${GB(d.reserve.activations)} + sampler dummy run (${SERVING.maxNumSeqs} rows of fp32 logits) ${GB(d.reserve.sampler)} + RoPE cache ${GB(d.reserve.ropeCache)} + engine reserve ${GB(d.reserve.engine)} (CUDA context, NCCL/all-reduce buffers, graphs; ${SERVING.engineBaseGiB} GiB + ${SERVING.enginePerPeerGiB} GiB per peer rank, fitted).`,
     `  Chunked layers hold at most window + ${SERVING.maxNumBatchedTokens} prefill tokens in the hybrid figure; both figures are capped at the model's ${tokens(d.maxPosition)} positions; "fits" needs at least ${tokens(d.minContext)} tokens of context.`,
   ];
 }

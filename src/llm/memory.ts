@@ -18,14 +18,15 @@ export const SERVING = {
   maxNumBatchedTokens: 8192,
   /** vLLM default max_num_seqs: rows of the sampler's dummy run. */
   maxNumSeqs: 256,
+  /** CUDA context, cuBLAS workspaces and allocator slack on one GPU (vLLM logs' non_torch_memory on a single GPU: ~0.25-0.5 GiB). */
+  engineBaseGiB: 0.5,
   /**
-   * Memory the engine holds outside the KV cache beyond weights and the profiled activations:
-   * CUDA context, cuBLAS/NCCL workspaces, custom all-reduce buffers, torch.compile and allocator
-   * slack (vLLM's non_torch_memory plus what the profile misses). One global constant, GiB,
-   * fitted so that Maverick FP8 on 8xH100 reproduces vLLM 0.8.3's ~430K-token KV cache
-   * (bench/llm.ts reports it; checked against the Scout and H200 settings there).
+   * What a multi-GPU engine holds beyond that, per peer rank: NCCL channels, custom all-reduce
+   * buffers, CUDA-graph pools, torch.compile workspaces. The least-known term and the one fitted
+   * constant: Maverick FP8 on 8xH100 then holds vLLM 0.8.3's ~430K tokens (bench/llm.ts checks
+   * the Scout 8xH100/8xH200 and Maverick 8xH200 settings against it).
    */
-  engineReserveGiB: 11.5,
+  enginePerPeerGiB: 1.56,
 } as const;
 
 export const GIB = 2 ** 30;
@@ -134,6 +135,8 @@ export interface Reserve {
   activations: number;
   /** The sampler's dummy run: fp32 logits for maxNumSeqs rows, with its softmax and sort copies. */
   sampler: number;
+  /** RoPE cos/sin cache: maxPosition x rotary dim in bf16 (vLLM get_rope builds it for max_position_embeddings). */
+  ropeCache: number;
   engine: number;
   total: number;
 }
@@ -154,8 +157,9 @@ export function runtimeReserve(m: MoeTransformerModel, par: Parallelism): Reserv
   const activations = T * perToken * 2;
   // logits (fp32) + probabilities + sorted values and int64 indices for top-p/top-k.
   const sampler = SERVING.maxNumSeqs * m.vocab * (4 + 4 + 4 + 8);
-  const engine = SERVING.engineReserveGiB * GIB;
-  return { activations, sampler, engine, total: activations + sampler + engine };
+  const ropeCache = m.maxPosition * (a.mla ? a.mla.ropeDim : a.headDim) * 2;
+  const engine = (SERVING.engineBaseGiB + SERVING.enginePerPeerGiB * (par.tp * par.pp - 1)) * GIB;
+  return { activations, sampler, ropeCache, engine, total: activations + sampler + ropeCache + engine };
 }
 
 /** Memory the engine may use on one GPU: utilisation x what the driver exposes. */
