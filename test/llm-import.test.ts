@@ -79,3 +79,16 @@ describe("quantisation config", () => {
     expect(() => resolveModel(f)).toThrow(/quantization_config\.modules_to_not_convert: expected a list/);
   });
 });
+
+describe("Qwen MoE configs", () => {
+  it("imports Qwen3-MoE (num_experts, moe_intermediate_size) to the preset's counts", () => {
+    const f = write("qwen3.json", { architectures: ["Qwen3MoeForCausalLM"], model_type: "qwen3_moe", hidden_size: 2048, intermediate_size: 6144, moe_intermediate_size: 768, num_hidden_layers: 48, num_attention_heads: 32, num_key_value_heads: 4, head_dim: 128, num_experts: 128, num_experts_per_tok: 8, decoder_sparse_step: 1, mlp_only_layers: [], vocab_size: 151936, max_position_embeddings: 40960, tie_word_embeddings: false });
+    expect(countParams(resolveModel(f).spec!)).toEqual(countParams(resolveModel("qwen3-30b-a3b").spec!));
+  });
+
+  it("CLI: llm train --days prints the GPUs needed", () => {
+    const r = JSON.parse(strata(["llm", "train", "--model", "llama4-maverick-17b-128e", "--days", "30", "--mfu", "0.3", "--json"]).stdout);
+    expect(r.days).toBeLessThanOrEqual(30);
+    expect(r.days).toBeGreaterThan(29);
+  });
+});

@@ -168,12 +168,13 @@ export function registerLlm(program: Command): void {
     .option("--gpu <id>", "GPU from the catalog", "h100-sxm-80gb")
     .option("--tokens <n>", "training tokens (default: the published budget)", parsePositiveNumber("--tokens"))
     .option("--gpus <n>", "GPUs", positiveInt("--gpus"), 8192)
+    .option("--days <n>", "target wall-clock days: print the GPUs needed instead of using --gpus", parsePositiveNumber("--days"))
     .option("--mfu <f>", "model FLOPs utilisation", parsePositiveNumber("--mfu"), 0.4)
     .option("--precision <p>", "bf16 | fp8 (which peak the MFU refers to)", choice("--precision", ["bf16", "fp8"] as const), "bf16")
     .option("--seq-len <n>", "training sequence length (attention FLOPs)", positiveInt("--seq-len"), 8192)
     .option("--gpu-hours <n>", "GPU-hours to derive the implied MFU from (default: the published figure)", parsePositiveNumber("--gpu-hours"))
     .option("--json", "print JSON")
-    .action((o: { model: string; gpu: string; tokens?: number; gpus: number; mfu: number; precision: TrainPrecision; seqLen: number; gpuHours?: number; json?: boolean }) => {
+    .action((o: { model: string; gpu: string; tokens?: number; gpus: number; days?: number; mfu: number; precision: TrainPrecision; seqLen: number; gpuHours?: number; json?: boolean }) => {
       const m = resolveModel(o.model);
       const gpu = getGpu(o.gpu);
       const pub = m.preset?.published ?? {};
@@ -188,6 +189,8 @@ export function registerLlm(program: Command): void {
       } else throw new UserError(`${m.id}: neither a spec nor published active parameters`);
       const totalFlops = flopsPerToken * tokens;
       const gpuSeconds = totalFlops / (peakFlops(gpu, o.precision) * o.mfu);
+      // --days: the GPUs that finish the budget in that time at this MFU.
+      if (o.days !== undefined) o.gpus = Math.ceil(gpuSeconds / (o.days * 86400));
       const plan = m.spec ? trainPlan(m.spec, gpu, { tokens, seqLen: o.seqLen, mfu: o.mfu, gpus: o.gpus, precision: o.precision }) : undefined;
       const gpuHours = o.gpuHours ?? (pub.gpuHoursGpu === undefined || pub.gpuHoursGpu === gpu.id ? pub.gpuHours : undefined);
       const implied = gpuHours ? { bf16: impliedMfu(flopsPerToken, tokens, gpuHours, peakFlops(gpu, "bf16")), fp8: gpu.peakFlopsPerSec.fp8 ? impliedMfu(flopsPerToken, tokens, gpuHours, peakFlops(gpu, "fp8")) : undefined } : undefined;
