@@ -89,3 +89,14 @@ describe("fit properties", () => {
     }), { numRuns: 200 });
   });
 });
+
+describe("llm context", () => {
+  it("splits the cache over a batch, hybrid never below full", () => {
+    const r = strata(["llm", "context", "--model", "llama4-scout-17b-16e", "--count", "8", "--batch", "1,16", "--json"]);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as Array<{ batch: number; maxContextTokens: number; maxContextTokensHybrid: number }>;
+    expect(rows.map((x) => x.batch)).toEqual([1, 16]);
+    expect(rows[1]!.maxContextTokens).toBeLessThan(rows[0]!.maxContextTokens / 15);
+    for (const x of rows) expect(x.maxContextTokensHybrid).toBeGreaterThanOrEqual(x.maxContextTokens);
+  });
+});
