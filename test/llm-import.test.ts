@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -90,5 +90,16 @@ describe("Qwen MoE configs", () => {
     const r = JSON.parse(strata(["llm", "train", "--model", "llama4-maverick-17b-128e", "--days", "30", "--mfu", "0.3", "--json"]).stdout);
     expect(r.days).toBeLessThanOrEqual(30);
     expect(r.days).toBeGreaterThan(29);
+  });
+});
+
+describe("Llama 4 layer pattern", () => {
+  it("an explicit no_rope_layers list overrides the interval; a wrong length is named", async () => {
+    const { layerCounts } = await import("../src/llm/layers.js");
+    const base = JSON.parse(readFileSync(fixture("tiny-llama4-config.json"), "utf8"));
+    base.text_config.no_rope_layers = [1, 0, 1, 0];
+    expect(layerCounts(resolveModel(write("nrl.json", base)).spec!)).toMatchObject({ global: 2, chunked: 2 });
+    base.text_config.no_rope_layers = [1, 0];
+    expect(() => resolveModel(write("nrl-bad.json", base))).toThrow(/text_config\.no_rope_layers: expected 4 entries/);
   });
 });

@@ -56,7 +56,7 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
       heads,
       kvHeads: r.optInt("num_key_value_heads") ?? heads,
       headDim: r.optInt("head_dim") ?? hidden / heads,
-      ...(isLlama4 && t.attention_chunk_size ? { chunkSize: r.int("attention_chunk_size"), globalEvery: r.optInt("no_rope_layer_interval") ?? 4 } : {}),
+      ...(isLlama4 && t.attention_chunk_size ? { chunkSize: r.int("attention_chunk_size"), ...llama4LayerTypes(t, layers, file, hasText ? "text_config." : "", r.optInt("no_rope_layer_interval")) } : {}),
       ...(!isLlama4 && typeof t.sliding_window === "number" && t.use_sliding_window !== false ? { chunkSize: r.int("sliding_window") } : {}),
       ...(isDeepseek ? { mla: { qLoraRank: typeof t.q_lora_rank === "number" ? t.q_lora_rank : 0, kvLoraRank: r.int("kv_lora_rank"), ropeDim: r.int("qk_rope_head_dim"), nopeDim: r.int("qk_nope_head_dim"), vDim: r.int("v_head_dim") } } : {}),
     },
@@ -121,4 +121,14 @@ function keptModules(q: unknown, file: string): { precision: "fp8" | "int4"; gro
   if (!list) ["router", "vision"].forEach((g) => groups.add(g));
   const groupSize = typeof c.group_size === "number" && c.group_size > 0 ? c.group_size : undefined;
   return { precision, groups: [...groups], ...(precision === "int4" && groupSize ? { groupSize } : {}) };
+}
+
+/** Llama 4: an explicit no_rope_layers list (1 = RoPE, chunked; 0 = no RoPE, global) wins over no_rope_layer_interval. */
+function llama4LayerTypes(t: Obj, layers: number, file: string, prefix: string, interval: number | undefined): { layerTypes: Array<"global" | "chunked"> } | { globalEvery: number } {
+  const list = t.no_rope_layers;
+  if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) return { globalEvery: interval ?? 4 };
+  if (!Array.isArray(list) || list.length !== layers || !list.every((x) => x === 0 || x === 1 || typeof x === "boolean")) {
+    throw new UserError(`${file}: ${prefix}no_rope_layers: expected ${layers} entries of 0 or 1 (one per layer), found ${describeValue(list)}`);
+  }
+  return { layerTypes: list.map((x) => (x === 1 || x === true ? "chunked" : "global")) };
 }
