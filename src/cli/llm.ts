@@ -80,7 +80,9 @@ function assumptions(r: FitResult): string[] {
 export function registerLlm(program: Command): void {
   const llm = program.command("llm").description("MoE LLMs (Llama 4, Mixtral, DeepSeek-V3, Qwen3-MoE): fit, context, perf, train, info, import");
 
-  deploymentOptions(llm.command("fit").description("does a model fit N GPUs at given precisions; largest context with full and with hybrid KV")).action((o: DeployOpts) => {
+  deploymentOptions(llm.command("fit").description("does a model fit N GPUs at given precisions; largest context with full and with hybrid KV"))
+    .option("--batch <n>", "sequences held at once: the context per sequence (default 1)", positiveInt("--batch"))
+    .action((o: DeployOpts) => {
     const { result: r, name } = runFit(o);
     if (o.json) {
       return printJson({ fits: r.fits, params: r.params, weightsBytes: r.weightsBytes, kvBytesPerToken: r.kvBytesPerToken, maxContextTokens: r.maxContextTokens, maxContextTokensHybrid: r.maxContextTokensHybrid });
@@ -88,7 +90,7 @@ export function registerLlm(program: Command): void {
     const d = r.detail;
     const naive = r.maxContextTokens;
     process.stdout.write([
-      `${name} on ${d.parallelism.tp * d.parallelism.pp} x ${o.gpu} (tp ${d.parallelism.tp}, pp ${d.parallelism.pp}, ep ${d.parallelism.ep}), weights ${o.weights}, KV ${o.kv}: ${r.fits ? "FITS" : "DOES NOT FIT"}`,
+      `${name} on ${d.parallelism.tp * d.parallelism.pp} x ${o.gpu} (tp ${d.parallelism.tp}, pp ${d.parallelism.pp}, ep ${d.parallelism.ep}), weights ${o.weights}, KV ${o.kv}${d.batch > 1 ? `, ${d.batch} sequences (context per sequence)` : ""}: ${r.fits ? "FITS" : "DOES NOT FIT"}`,
       `  parameters ${B(r.params.total)} total, ${B(r.params.active)} active; weights ${GB(r.weightsBytes)} GB (${GB(d.weightsBytesPerGpu)} GB per GPU)`,
       `  per GPU: usable ${GB(d.usableBytesPerGpu)} GB - weights ${GB(d.weightsBytesPerGpu)} - reserve ${GB(d.reserve.total)} = ${GB(d.freeForKvBytesPerGpu)} GB for KV`,
       `  KV per token: ${tokens(r.kvBytesPerToken)} B all layers (${tokens(d.kvBytesPerTokenPerGpu)} B per GPU); global layers only ${tokens(d.kvBytesPerTokenGlobalPerGpu)} B per GPU`,
