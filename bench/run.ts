@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");
   for (const o of await opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
+  lines.push(...(await (await import("./llm.js")).llmSection()));
   lines.push("");
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));

@@ -5,6 +5,7 @@ import { registerCalibrate } from "./calibrate.js";
 import { registerCatalog } from "./catalog.js";
 import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
+import { registerLlm } from "./llm.js";
 import { registerPlan } from "./plan.js";
 import { registerPredict } from "./predict.js";
 import { registerPreset } from "./preset.js";
@@ -29,6 +30,7 @@ registerTrace(program);
 registerCalibrate(program);
 registerPlan(program);
 registerPreset(program);
+registerLlm(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -51,6 +51,19 @@ export function allReduceUs(c: Cluster, bytes: number): number {
   return pipelined([ringHalfUs(bytes, intra) + ringHalfUs(bytes, intra), ringAllReduceUs(bytes / c.gpusPerHost, inter)], [2 * (intra.ranks - 1) * intra.latencyUs, 2 * (inter.ranks - 1) * inter.latencyUs]);
 }
 
+/**
+ * All-reduce inside one NVLink host for small messages as inference engines run it (vLLM's
+ * custom all-reduce, one-shot: every rank reads the n-1 peer buffers over NVLink and reduces
+ * locally; two hops of latency), or the ring when that is faster (large messages).
+ */
+export function hostAllReduceUs(c: Cluster, bytes: number): number {
+  const { intra } = groups(c);
+  if (c.hosts > 1) return allReduceUs(c, bytes);
+  if (c.ranks <= 1) return 0;
+  const oneShot = 2 * intra.latencyUs + ((c.ranks - 1) * bytes / intra.bandwidth) * 1e6;
+  return Math.min(oneShot, ringAllReduceUs(bytes, intra));
+}
+
 export function reduceScatterUs(c: Cluster, bytes: number): number {
   const { intra, inter } = groups(c);
   if (c.hosts === 1) return ringHalfUs(bytes, intra);
