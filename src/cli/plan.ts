@@ -1,5 +1,8 @@
 /** strata plan WORKLOAD --cluster ID_OR_FILE: shard the tables over a cluster and predict the step. */
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { tracksToChromeTrace } from "../sim/chrome-trace.js";
+import type { PlanResult } from "../shard/types.js";
 import { resolveCluster } from "../catalog/clusters.js";
 import { loadWorkload } from "../spec/load.js";
 import { UserError } from "../spec/errors.js";
@@ -21,8 +24,9 @@ export function registerPlan(program: Command): void {
     .option("--strategy <name>", `planner: ${STRATEGIES.join(", ")}`, "best")
     .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")}`, "fp32")
     .option("--milp-seconds <s>", "time limit of the MILP solver", parsePositiveNumber("--milp-seconds"))
+    .option("--timeline <file>", "write every rank's compute and communication as a Chrome trace (ui.perfetto.dev)")
     .option("--json", "print JSON")
-    .action(async (file: string, opts: { cluster?: string; strategy: string; commPrecision: string; milpSeconds?: number; json?: boolean }) => {
+    .action(async (file: string, opts: { cluster?: string; strategy: string; commPrecision: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = loadWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
@@ -31,6 +35,7 @@ export function registerPlan(program: Command): void {
       if (!(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
       const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype, milpSeconds: opts.milpSeconds });
+      if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson({
           feasible: p.feasible,
@@ -65,4 +70,15 @@ export function registerPlan(program: Command): void {
       ];
       process.stdout.write(out.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n");
     });
+}
+
+function writeTimeline(file: string, name: string, p: PlanResult): void {
+  const track = (r: number, stream: string): string => `rank ${String(r).padStart(3)} ${stream}`;
+  const events = p.phases.map((ph) => ({ track: track(ph.rank, ph.stream), name: ph.name, cat: ph.stream, startUs: ph.startUs, durUs: ph.durUs }));
+  const order = p.perRank.flatMap((r) => [track(r.rank, "compute"), track(r.rank, "comm")]);
+  try {
+    writeFileSync(file, JSON.stringify(tracksToChromeTrace(name, events, { stepMs: p.stepUs / 1000, strategy: p.strategy }, order)) + "\n");
+  } catch (err) {
+    throw new UserError(`${file}: cannot write: ${(err as Error).message}`);
+  }
 }
