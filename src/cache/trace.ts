@@ -21,11 +21,12 @@ export interface Batch {
 }
 
 export interface TraceSource {
+  /** the file, or a description of a generated stream (for messages) */
   file: string;
-  format: TraceFormat;
+  format: TraceFormat | "generated";
   /** whether records carry next-access indices (oracleGeneral) */
   hasNext: boolean;
-  /** stream the requests; `progress(done, total)` in bytes of the file read */
+  /** stream the requests (again from the start on every call); `progress(done, total)` in bytes read, or requests generated */
   batches(progress?: (done: number, total: number) => void): Generator<Batch>;
 }
 
