@@ -39,6 +39,8 @@ export interface MrcOptions {
   rate?: number;
   /** SHARDS fixed size: at most this many sampled objects */
   maxObjects?: number;
+  /** SHARDS hash seed (which objects get sampled) */
+  seed?: number;
   progress?: (done: number, total: number) => void;
 }
 
@@ -88,6 +90,7 @@ export function lruMrc(source: TraceSource, o: MrcOptions = {}): Mrc {
 function shards(source: TraceSource, o: MrcOptions): Mrc {
   const bytes = o.bytes ?? false;
   const fixedSize = o.maxObjects !== undefined;
+  const seed = o.seed ?? SHARDS_SEED;
   let threshold = fixedSize ? TWO32 : Math.min(1, Math.max(0, o.rate!)) * TWO32;
   const ids = new IdMap();
   const stack = new LruStack();
@@ -100,10 +103,10 @@ function shards(source: TraceSource, o: MrcOptions): Mrc {
   for (const b of source.batches(o.progress)) {
     const rec = b.rec;
     if (picked.length < b.n) picked = new Int32Array(b.n);
-    const count = sample(rec, b.n, threshold, picked);
+    const count = sample(rec, b.n, threshold, seed, picked);
     for (let j = 0; j < count; j++) {
       const k = picked[j]! * STRIDE;
-      const h = hash64(rec[k + ID_LO]!, rec[k + ID_HI]!, SHARDS_SEED);
+      const h = hash64(rec[k + ID_LO]!, rec[k + ID_HI]!, seed);
       if (h >= threshold) continue; // the threshold fell within this batch
       const rate = threshold / TWO32;
       sampled++;
@@ -146,10 +149,10 @@ function unitDistances(stack: UnitLruStack, ids: Int32Array, n: number, nIds: nu
  * The indices of the records whose id hash is below `threshold`: the only work most requests
  * see, kept in a small function so it compiles to a tight loop.
  */
-function sample(rec: Uint32Array, n: number, threshold: number, out: Int32Array): number {
+function sample(rec: Uint32Array, n: number, threshold: number, seed: number, out: Int32Array): number {
   let count = 0;
   for (let i = 0, k = 0; i < n; i++, k += STRIDE) {
-    if (hash64(rec[k + ID_LO]!, rec[k + ID_HI]!, SHARDS_SEED) < threshold) out[count++] = i;
+    if (hash64(rec[k + ID_LO]!, rec[k + ID_HI]!, seed) < threshold) out[count++] = i;
   }
   return count;
 }
