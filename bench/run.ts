@@ -14,6 +14,7 @@ import { kernelAccuracy, opGpuTimeVsTraces } from "./kernels.js";
 import { parseSpeed, traceRows, traceSummary, calibrationEffect } from "./traces.js";
 import { planQuality, planSpeed, scaling } from "./plans.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
+import { cacheSection } from "./cache.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");
   for (const o of await opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
   lines.push("");
+  lines.push(...(await cacheSection()));
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));
