@@ -90,3 +90,11 @@ export class BinnedHistogram {
     for (let i = 0; i <= this.max; i++) this.counts[i]! *= f;
   }
 }
+
+/** Miss ratio = (total - hits at or below the size) / total. */
+export function curve(total: number, hist: ExactHistogram | BinnedHistogram): (sizes: number[]) => { size: number; missRatio: number }[] {
+  return (sizes) => {
+    const hits = hist.hitsAt(sizes);
+    return sizes.map((size, i) => ({ size, missRatio: total <= 0 ? 0 : Math.min(1, Math.max(0, (total - hits[i]!) / total)) }));
+  };
+}
