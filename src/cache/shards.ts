@@ -32,47 +32,14 @@ function pick(rec: Uint32Array, n: number, threshold: number, seed: number, out:
 }
 
 export function shards(source: TraceSource, o: MrcOptions): Mrc {
-  return o.maxObjects !== undefined ? fixedSize(source, o) : fixedRate(source, o);
-}
-
-function fixedRate(source: TraceSource, o: MrcOptions): Mrc {
   const bytes = o.bytes ?? false;
   const seed = o.seed ?? SHARDS_SEED;
-  const rate = Math.min(1, Math.max(0, o.rate ?? 0.01));
-  const threshold = rate * TWO32;
+  const fixedSize = o.maxObjects !== undefined;
+  let threshold = fixedSize ? TWO32 : Math.min(1, Math.max(0, o.rate ?? 0.01)) * TWO32;
   const ids = new IdMap();
   const stack = new LruStack();
   const hist = new BinnedHistogram();
-  let requests = 0;
-  let sampled = 0;
-  let picked = new Int32Array(0);
-  for (const b of source.batches(o.progress)) {
-    const rec = b.rec;
-    if (picked.length < b.n) picked = new Int32Array(b.n);
-    const count = pick(rec, b.n, threshold, seed, picked);
-    for (let j = 0; j < count; j++) {
-      const k = picked[j]! * STRIDE;
-      sampled++;
-      const id = ids.get(rec[k + ID_LO]!, rec[k + ID_HI]!);
-      const d = stack.access(id, bytes ? rec[k + SIZE]! : 1, ids.size);
-      if (d >= 0) hist.add(d / rate);
-    }
-    requests += b.n;
-  }
-  // SHARDS_adj: the expected N*R sampled requests minus the actual count go to the smallest
-  // distance (always hits), and the curve is normalised by N*R.
-  hist.counts[1]! += requests * rate - sampled;
-  return { requests, objects: stack.live, maxDistance: hist.maxDistance, rate, sampledRequests: sampled, at: curve(requests * rate, hist) };
-}
-
-function fixedSize(source: TraceSource, o: MrcOptions): Mrc {
-  const bytes = o.bytes ?? false;
-  const seed = o.seed ?? SHARDS_SEED;
-  let threshold = TWO32;
-  const ids = new IdMap();
-  const stack = new LruStack();
-  const hist = new BinnedHistogram();
-  // Tracked objects by hash, the largest on top.
+  // SHARDS_max: tracked objects by hash, the largest on top.
   const byHash = new IndexedHeap();
   let requests = 0;
   let sampled = 0;
@@ -93,6 +60,7 @@ function fixedSize(source: TraceSource, o: MrcOptions): Mrc {
         hist.add(d / rate);
         continue;
       }
+      if (!fixedSize) continue;
       byHash.ensure(ids.size);
       byHash.push(id, -h, 0);
       if (stack.live > o.maxObjects!) {
@@ -107,5 +75,10 @@ function fixedSize(source: TraceSource, o: MrcOptions): Mrc {
     }
     requests += b.n;
   }
-  return { requests, objects: stack.live, maxDistance: hist.maxDistance, rate: threshold / TWO32, sampledRequests: sampled, at: curve(sampled, hist) };
+  const rate = threshold / TWO32;
+  // SHARDS_adj (fixed rate): the expected N*R sampled requests minus the actual count go to the
+  // smallest distance (always hits), and the curve is normalised by N*R.
+  const total = fixedSize ? sampled : requests * rate;
+  hist.counts[1]! += total - sampled;
+  return { requests, objects: stack.live, maxDistance: hist.maxDistance, rate, sampledRequests: sampled, at: curve(total, hist) };
 }
