@@ -3,9 +3,9 @@
  * hits a request exactly when its stack distance is at most c.
  */
 
-/** Exact: one bin per integer distance (object-counted curves). */
+/** Exact: one bin per integer distance (object-counted curves); u32 counts (half the cache footprint), widened to f64 if one overflows. */
 export class ExactHistogram {
-  counts = new Float64Array(1024);
+  counts: Uint32Array | Float64Array = new Uint32Array(1024);
   /** largest distance seen */
   max = 0;
 
@@ -13,11 +13,13 @@ export class ExactHistogram {
     if (d >= this.counts.length) {
       let n = this.counts.length * 2;
       while (n <= d) n *= 2;
-      const c = new Float64Array(n);
+      const c = this.counts instanceof Uint32Array ? new Uint32Array(n) : new Float64Array(n);
       c.set(this.counts);
       this.counts = c;
     }
-    this.counts[d]! += count;
+    const v = this.counts[d]! + count;
+    if (v > 0xffffffff && this.counts instanceof Uint32Array) this.counts = Float64Array.from(this.counts);
+    this.counts[d] = v;
     if (d > this.max) this.max = d;
   }
 
@@ -34,9 +36,6 @@ export class ExactHistogram {
     return out;
   }
 
-  scale(f: number): void {
-    for (let i = 0; i <= this.max; i++) this.counts[i]! *= f;
-  }
 }
 
 const LINEAR = 1024;

@@ -105,6 +105,8 @@ function popcount(x: number): number {
  * The same stack distances when every object weighs 1 (object-counted curves), faster: the
  * marks of last accesses are bits in a bitmap, and the Fenwick tree counts set bits per 32-bit
  * word, so both stay small enough for the CPU caches (a million objects: 256 KiB of bits).
+ * Positions are handed out downwards (the newest is the lowest), so counting the marks newer
+ * than a recent access is a short prefix walk: most re-accesses in real traces are recent.
  */
 export class UnitLruStack {
   private bits = new Int32Array(32);
@@ -114,6 +116,7 @@ export class UnitLruStack {
   /** id -> position of its last access + 1 (0: none) */
   private last = new Int32Array(1024);
   private m = 1024;
+  /** positions handed out so far: the next is m - 1 - t */
   private t = 0;
   live = 0;
 
@@ -134,14 +137,14 @@ export class UnitLruStack {
     if (p >= 0) {
       const w = p >>> 5;
       const b = p & 31;
-      let before = 0;
-      for (let i = w + 1; i > 0; i &= i - 1) before += tree[i]!;
-      // marks after p: in later words, plus in p's word above bit b
-      d = this.live - before + popcount(bits[w]! >>> b);
+      // marks newer than p: in lower words, plus in p's word below bit b; and p itself
+      let newer = 0;
+      for (let i = w; i > 0; i &= i - 1) newer += tree[i]!;
+      d = newer + popcount(bits[w]! << (31 - b));
       bits[w] = bits[w]! & ~(1 << b);
       for (let i = w + 1; i <= words; i += i & -i) tree[i]!--;
     } else this.live++;
-    const q = this.t++;
+    const q = this.m - 1 - this.t++;
     const wq = q >>> 5;
     bits[wq] = bits[wq]! | (1 << (q & 31));
     for (let i = wq + 1; i <= words; i += i & -i) tree[i]!++;
@@ -150,25 +153,27 @@ export class UnitLruStack {
     return d;
   }
 
-  /** Renumber the live positions 0..live-1 in order; rebuild bitmap and tree. */
+  /** Renumber the live positions to the top m-live..m-1, in order; rebuild bitmap and tree. */
   private compact(): void {
     let m = 1024;
     while (m < this.live * 2 + 64) m *= 2;
     const owner = new Int32Array(m);
-    let k = 0;
-    for (let w = 0; w < this.bits.length; w++) {
-      let x = this.bits[w]!;
-      while (x !== 0) {
-        const b = 31 - Math.clz32(x & -x);
-        x &= x - 1;
-        const id = this.owner[(w << 5) | b]!;
-        owner[k] = id;
-        this.last[id] = ++k;
-      }
-    }
     const words = m >>> 5;
     const bits = new Int32Array(words);
-    for (let i = 0; i < k; i++) bits[i >>> 5]! |= 1 << (i & 31);
+    let k = m;
+    // Oldest (highest position) first, so the order is kept.
+    for (let w = this.bits.length - 1; w >= 0; w--) {
+      let x = this.bits[w]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x);
+        x &= ~(1 << b);
+        const id = this.owner[(w << 5) | b]!;
+        k--;
+        owner[k] = id;
+        bits[k >>> 5]! |= 1 << (k & 31);
+        this.last[id] = k + 1;
+      }
+    }
     const tree = new Int32Array(words + 1);
     for (let w = 0; w < words; w++) tree[w + 1] = popcount(bits[w]!);
     for (let i = 1; i <= words; i++) {
@@ -179,6 +184,6 @@ export class UnitLruStack {
     this.tree = tree;
     this.owner = owner;
     this.m = m;
-    this.t = k;
+    this.t = m - k;
   }
 }
