@@ -44,10 +44,10 @@ function parsePolicies(list: string): PolicyId[] {
  * (like the workload loader below) is imported only when needed: these commands are timed
  * whole, start-up included.
  */
-async function progressBar(label: string): Promise<{ update?: (done: number, total: number) => void; stop: () => void }> {
+async function progressBar(label: string, unit = "MB"): Promise<{ update?: (done: number, total: number) => void; stop: () => void }> {
   if (!process.stderr.isTTY) return { stop: () => {} };
   const { Presets, SingleBar } = await import("cli-progress");
-  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% | {rate} MB/s | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr, etaBuffer: 20 }, Presets.shades_classic);
+  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr, etaBuffer: 20 }, Presets.shades_classic);
   const t0 = performance.now();
   let started = false;
   return {
@@ -208,7 +208,7 @@ export function registerCache(program: Command): void {
         src = workloadTrace(w as DlrmWorkload, { steps: Math.floor(o.steps), seed: o.seed });
       } else throw new UserError(`--kind: expected zipf, dlrm-mix or workload, found "${o.kind}"`);
       if (o.outFormat !== "oracleGeneral" && o.outFormat !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${o.outFormat}"`);
-      const bar = await progressBar("generating");
+      const bar = await progressBar("generating", "M requests");
       let n;
       try {
         n = o.outFormat === "csv" ? writeCsv(src, o.out, bar.update) : writeOracle(src, o.out, bar.update);
