@@ -4,8 +4,8 @@
  * (distinct objects per window of requests, and distinct so far).
  */
 import { IdMap } from "./id-map.js";
-import { LruStack } from "./stack.js";
-import { ID_HI, ID_LO, SIZE, STRIDE, type TraceSource } from "./trace.js";
+import { UnitLruStack } from "./stack.js";
+import { SIZE, STRIDE, type TraceSource } from "./trace.js";
 
 export interface TraceStats {
   requests: number;
@@ -25,7 +25,7 @@ export interface TraceStats {
 
 export function traceStats(source: TraceSource, window = 1_000_000, progress?: (done: number, total: number) => void): TraceStats {
   const ids = new IdMap();
-  const stack = new LruStack();
+  const stack = new UnitLruStack();
   let count = new Uint32Array(1 << 16);
   let seenIn = new Int32Array(1 << 16).fill(-1);
   const buckets = new Float64Array(64);
@@ -35,10 +35,13 @@ export function traceStats(source: TraceSource, window = 1_000_000, progress?: (
   let uniqueBytes = 0;
   let cold = 0;
   let inWindow = 0;
+  let dense = new Int32Array(0);
   for (const b of source.batches(progress)) {
     const rec = b.rec;
+    if (dense.length < b.n) dense = new Int32Array(b.n);
+    ids.mapRecords(rec, b.n, dense);
     for (let i = 0, k = 0; i < b.n; i++, k += STRIDE) {
-      const id = ids.get(rec[k + ID_LO]!, rec[k + ID_HI]!);
+      const id = dense[i]!;
       if (id >= count.length) {
         const c = new Uint32Array(count.length * 2);
         c.set(count);
@@ -54,7 +57,7 @@ export function traceStats(source: TraceSource, window = 1_000_000, progress?: (
         uniqueBytes += size;
       }
       if (count[id]! < 0xffffffff) count[id]!++;
-      const d = stack.access(id, 1, ids.size);
+      const d = stack.access(id, ids.size);
       if (d > 0) buckets[31 - Math.clz32(d)]!++;
       const w = Math.floor(requests / window);
       if (seenIn[id] !== w) {
@@ -63,12 +66,12 @@ export function traceStats(source: TraceSource, window = 1_000_000, progress?: (
       }
       requests++;
       if (requests % window === 0) {
-        workingSet.push({ start: requests - window, objects: inWindow, cumulativeObjects: ids.size });
+        workingSet.push({ start: requests - window, objects: inWindow, cumulativeObjects: cold });
         inWindow = 0;
       }
     }
   }
-  if (requests % window !== 0) workingSet.push({ start: requests - (requests % window), objects: inWindow, cumulativeObjects: ids.size });
+  if (requests % window !== 0) workingSet.push({ start: requests - (requests % window), objects: inWindow, cumulativeObjects: cold });
   let oneHit = 0;
   for (let id = 0; id < ids.size; id++) if (count[id] === 1) oneHit++;
   const reuseDistance: TraceStats["reuseDistance"] = [];

@@ -70,7 +70,7 @@ interface TraceOpts {
   sizeCol?: string;
   header?: boolean;
   delimiter?: string;
-  blockBytes?: number;
+  blockBytes?: number | true;
   rowBytes?: number;
 }
 
@@ -84,13 +84,13 @@ function addTraceOptions(c: Command): Command {
     .option("--header", "csv: the first line is a header (default: detected)")
     .option("--no-header", "csv: no header line")
     .option("--delimiter <c>", "csv: field separator", ",")
-    .option("--block-bytes <n>", "block view: group rows into blocks of this many bytes (e.g. 4096) and use the block trace", parsePositiveNumber("--block-bytes"))
+    .option("--block-bytes [n]", "block view: group rows into blocks of n bytes (default 4096) and use the block trace", parsePositiveNumber("--block-bytes"))
     .option("--row-bytes <n>", "block view: bytes per row (default: each request's size)", parsePositiveNumber("--row-bytes"));
 }
 
 function openWith(file: string, o: TraceOpts, counter?: BlockCounter): TraceSource {
   const src = openTrace(file, parseFormat(o.format), { id: o.idCol, time: o.timeCol, size: o.sizeCol, header: o.header, delimiter: o.delimiter });
-  return o.blockBytes ? blockSource(src, { blockBytes: o.blockBytes, rowBytes: o.rowBytes }, counter) : src;
+  return o.blockBytes ? blockSource(src, { blockBytes: o.blockBytes === true ? 4096 : o.blockBytes, rowBytes: o.rowBytes }, counter) : src;
 }
 
 const pct = (x: number): string => (x * 100).toFixed(2) + "%";

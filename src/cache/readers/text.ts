@@ -105,7 +105,7 @@ export function textSource(file: string, format: Exclude<TraceFormat, "oracleGen
         const fields = format === "txt" ? [line.trim()] : line.split(delim);
         if (first) {
           first = false;
-          const looksLikeHeader = format !== "txt" && (columns.header ?? !/^\s*-?\d/.test(fields[format === "embedding-csv" ? 0 : 0]!));
+          const looksLikeHeader = format !== "txt" && (columns.header ?? !/^\s*-?\d/.test(fields[0]!));
           const header = looksLikeHeader ? fields.map((f) => f.trim()) : undefined;
           if (format === "csv") {
             const named = header?.findIndex((h) => KNOWN_ID_NAMES.includes(h.toLowerCase())) ?? -1;
@@ -113,7 +113,7 @@ export function textSource(file: string, format: Exclude<TraceFormat, "oracleGen
             timeCol = resolveColumn(columns.time, header, file, "time");
             sizeCol = resolveColumn(columns.size, header, file, "size");
           }
-          if (format === "embedding-csv") sizeCol = fields.length > 2 && !header ? 2 : header && header.length > 2 ? 2 : -1;
+          if (format === "embedding-csv") sizeCol = fields.length > 2 ? 2 : -1;
           if (header) continue;
         }
         const b = batch.n * STRIDE;
