@@ -46,6 +46,14 @@ describe("strata cache", () => {
     expect(sim.results[1]!.misses).toBeLessThanOrEqual(sim.results[0]!.misses);
   });
 
+  it("convert: oracleGeneral -> CSV -> oracleGeneral gives the file back", () => {
+    const csv = join(dir, "c.csv");
+    const bin = join(dir, "c.bin");
+    expect(strata(["cache", "convert", BIN, "--format", "oracleGeneral", "--out", csv, "--out-format", "csv"]).code).toBe(0);
+    expect(strata(["cache", "convert", csv, "--format", "csv", "--id-col", "id", "--time-col", "time", "--size-col", "size", "--out", bin]).code).toBe(0);
+    expect(Buffer.compare(readFileSync(bin), readFileSync(BIN))).toBe(0);
+  });
+
   it("bad input exits 2 with a message, no stack trace", () => {
     const f = join(dir, "trunc.bin");
     writeFileSync(f, readFileSync(BIN).subarray(0, 1000));

@@ -93,6 +93,17 @@ function openWith(file: string, o: TraceOpts, counter?: BlockCounter): TraceSour
   return o.blockBytes ? blockSource(src, { blockBytes: o.blockBytes === true ? 4096 : o.blockBytes, rowBytes: o.rowBytes }, counter) : src;
 }
 
+/** Write a trace as oracleGeneral or CSV, with a progress bar; returns the number of requests. */
+async function writeTrace(src: TraceSource, out: string, format: string, label: string, unit?: string): Promise<number> {
+  if (format !== "oracleGeneral" && format !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${format}"`);
+  const bar = await progressBar(label, unit);
+  try {
+    return format === "csv" ? writeCsv(src, out, bar.update) : writeOracle(src, out, bar.update);
+  } finally {
+    bar.stop();
+  }
+}
+
 const pct = (x: number): string => (x * 100).toFixed(2) + "%";
 
 export function registerCache(program: Command): void {
@@ -174,6 +185,14 @@ export function registerCache(program: Command): void {
       process.stdout.write(lines.join("\n") + "\n");
     });
 
+  addTraceOptions(cache.command("convert").description("rewrite a trace as oracleGeneral (computing next-access indices) or CSV"))
+    .requiredOption("--out <file>", "output file")
+    .option("--out-format <format>", "oracleGeneral or csv", "oracleGeneral")
+    .action(async (file: string, o: TraceOpts & { out: string; outFormat: string }) => {
+      const n = await writeTrace(openWith(file, o), o.out, o.outFormat, "converting");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${o.outFormat}\n`);
+    });
+
   cache
     .command("gen")
     .description("generate a seeded access trace: zipf, a DLRM table mix with drift, or a workload file's embedding lookups")
@@ -207,14 +226,7 @@ export function registerCache(program: Command): void {
         if (w.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${w.model.kind}"`);
         src = workloadTrace(w as DlrmWorkload, { steps: Math.floor(o.steps), seed: o.seed });
       } else throw new UserError(`--kind: expected zipf, dlrm-mix or workload, found "${o.kind}"`);
-      if (o.outFormat !== "oracleGeneral" && o.outFormat !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${o.outFormat}"`);
-      const bar = await progressBar("generating", "M requests");
-      let n;
-      try {
-        n = o.outFormat === "csv" ? writeCsv(src, o.out, bar.update) : writeOracle(src, o.out, bar.update);
-      } finally {
-        bar.stop();
-      }
+      const n = await writeTrace(src, o.out, o.outFormat, "generating", "M requests");
       process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests (${src.file}), ${o.outFormat}\n`);
     });
 }
