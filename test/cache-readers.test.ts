@@ -102,6 +102,31 @@ describe("trace readers on bad input", () => {
     expect((count(tmp("emb-bad.csv", "0,5\n1\n"), "embedding-csv") as UserError).message).toMatch(/:2: row \(column 2\)/);
   });
 
+  it("csv: what is written is what is read (ids up to 2^64-1, string ids, spaces, CRLF, fractions)", () => {
+    const row = fc.tuple(fc.nat({ max: 2 ** 32 - 1 }), fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String), fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/)), fc.nat({ max: 1e6 }), fc.boolean(), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 50 }), (rows) => {
+        const text = "time,id,size\n" + rows.map(([t, id, size, crlf, pad]) => `${t},${pad ? " " : ""}${id}${pad ? " " : ""},${size}${pad ? ".5" : ""}${crlf ? "\r\n" : "\n"}`).join("");
+        const f = tmp("rt.csv", text);
+        const got: { time: number; lo: number; hi: number; size: number }[] = [];
+        for (const b of openTrace(f, "csv", { time: "time", size: "size" }).batches()) {
+          for (let i = 0; i < b.n; i++) got.push({ time: b.rec[i * 6]!, lo: b.rec[i * 6 + 1]!, hi: b.rec[i * 6 + 2]!, size: b.rec[i * 6 + 3]! });
+        }
+        expect(got).toHaveLength(rows.length);
+        rows.forEach(([t, id, size], i) => {
+          expect(got[i]!.time).toBe(t);
+          expect(got[i]!.size).toBe(size);
+          if (/^\d+$/.test(id)) expect((BigInt(got[i]!.hi) << 32n) | BigInt(got[i]!.lo)).toBe(BigInt(id));
+        });
+        // equal string ids map to equal 64-bit ids
+        rows.forEach(([, id], i) => rows.forEach(([, id2], j) => {
+          if (id === id2) expect([got[i]!.lo, got[i]!.hi]).toEqual([got[j]!.lo, got[j]!.hi]);
+        }));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("a missing file is a clear error", () => {
     expect((count(join(dir, "nope.bin"), "oracleGeneral") as UserError).message).toMatch(/nope\.bin: cannot read: ENOENT/);
   });
