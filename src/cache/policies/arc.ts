@@ -13,10 +13,12 @@ const B1 = 2;
 const B2 = 3;
 
 export class Arc implements Policy {
-  private readonly l = new Lists(4);
+  private readonly l: Lists;
   private p = 0;
 
-  constructor(private readonly o: PolicyOptions) {}
+  constructor(private readonly o: PolicyOptions) {
+    this.l = new Lists(4, o.bytes);
+  }
 
   /** REPLACE(x, p) of the paper: demote the LRU of T1 or T2 to its ghost list. */
   private replace(inB2: boolean): void {

@@ -8,7 +8,7 @@ import { Lists } from "./lists.js";
 import { weightOf, type Policy, type PolicyOptions } from "./policy.js";
 
 export class Lru implements Policy {
-  private readonly l = new Lists(1);
+  private readonly l: Lists;
   /** object mode: node k = id + 1, node 0 the sentinel (its next is the head, its prev the tail) */
   private link = new Int32Array(2048).fill(-1);
   private used = 0;
@@ -17,6 +17,7 @@ export class Lru implements Policy {
     private readonly o: PolicyOptions,
     private readonly promote = true,
   ) {
+    this.l = new Lists(1, o.bytes);
     this.link[0] = 0;
     this.link[1] = 0;
   }

@@ -16,12 +16,13 @@ const GHOST = 2;
 const THRESHOLD = 2;
 
 export class S3Fifo implements Policy {
-  private readonly l = new Lists(3);
+  private readonly l: Lists;
   private readonly smallSize: number;
   private readonly mainSize: number;
   private readonly ghostSize: number;
 
   constructor(private readonly o: PolicyOptions) {
+    this.l = new Lists(3, o.bytes);
     this.smallSize = Math.max(1, Math.floor(o.capacity * 0.1));
     this.mainSize = o.capacity - this.smallSize;
     this.ghostSize = Math.floor(o.capacity * 0.9);
@@ -36,7 +37,7 @@ export class S3Fifo implements Policy {
         l.flag[t] = 0;
         continue;
       }
-      if (l.weight[t]! <= this.ghostSize) {
+      if (l.weightOf(t) <= this.ghostSize) {
         l.moveHead(GHOST, t);
         while (l.total[GHOST]! > this.ghostSize) l.popTail(GHOST);
       } else l.unlink(t);

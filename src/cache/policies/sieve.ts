@@ -15,11 +15,11 @@ export class Sieve extends VisitedQueue {
     let h = this.hand === 0 ? l.tail(0) : this.hand;
     while (l.flag[h]) {
       l.flag[h] = 0;
-      h = l.prv[h]!;
+      h = l.prev(h);
       if (h === 0) h = l.tail(0);
     }
     // prv is toward the head; the sentinel there means: wrap to the tail next time.
-    this.hand = l.prv[h]!;
+    this.hand = l.prev(h);
     l.unlink(h);
   }
 }

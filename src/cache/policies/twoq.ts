@@ -13,12 +13,13 @@ const AM = 1;
 const AOUT = 2;
 
 export class TwoQ implements Policy {
-  private readonly l = new Lists(3);
+  private readonly l: Lists;
   private readonly inSize: number;
   private readonly outSize: number;
   private readonly amSize: number;
 
   constructor(private readonly o: PolicyOptions) {
+    this.l = new Lists(3, o.bytes);
     this.inSize = Math.max(1, Math.floor(o.capacity * 0.25));
     this.outSize = Math.floor(o.capacity * 0.5);
     this.amSize = o.capacity - this.inSize;

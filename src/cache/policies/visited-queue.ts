@@ -6,9 +6,11 @@ import { Lists } from "./lists.js";
 import { weightOf, type Policy, type PolicyOptions } from "./policy.js";
 
 export abstract class VisitedQueue implements Policy {
-  protected readonly l = new Lists(1);
+  protected readonly l: Lists;
 
-  constructor(private readonly o: PolicyOptions) {}
+  constructor(private readonly o: PolicyOptions) {
+    this.l = new Lists(1, o.bytes);
+  }
 
   /** Remove one object from the queue (flag = visited bit). */
   protected abstract evictOne(): void;
