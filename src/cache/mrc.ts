@@ -38,12 +38,21 @@ export interface MrcOptions {
 }
 
 
-/** `count` cache sizes spread geometrically over [1, max], integers, ascending. */
-export function defaultSizes(max: number, count = 100): number[] {
+/** Up to `count` cache sizes spread geometrically over [min, max], integers, ascending. */
+export function defaultSizes(max: number, count = 100, min = 1): number[] {
   const out = new Set<number>();
-  const top = Math.max(1, max);
-  for (let i = 0; i < count; i++) out.add(Math.max(1, Math.round(top ** (i / (count - 1)))));
+  const lo = Math.max(1, min);
+  const top = Math.max(lo, max);
+  for (let i = 0; i < count; i++) out.add(Math.round(lo * (top / lo) ** (i / (count - 1))));
   return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * The sizes to report by default: sampled curves start at 1/R, the smallest distance a sample
+ * can resolve (every sampled distance is a multiple of 1/R).
+ */
+export function reportSizes(m: Mrc, count = 100): number[] {
+  return defaultSizes(Math.ceil(m.maxDistance), count, m.rate < 1 ? Math.ceil(1 / m.rate) : 1);
 }
 
 export function lruMrc(source: TraceSource, o: MrcOptions = {}): Mrc {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { blockSource, readAmplification, type BlockCounter } from "../cache/blocks.js";
 import { dlrmMixTrace, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
-import { defaultSizes, lruMrc } from "../cache/mrc.js";
+import { lruMrc, reportSizes } from "../cache/mrc.js";
 import { openTrace, parseFormat } from "../cache/open.js";
 import { POLICIES, type PolicyId } from "../cache/policies/index.js";
 import { simulate } from "../cache/simulate.js";
@@ -137,7 +137,7 @@ export function registerCache(program: Command): void {
   addTraceOptions(cache.command("mrc").description("LRU miss-ratio curve: exact (one pass, all sizes) or SHARDS-sampled"))
     .option("--sample <rate>", "SHARDS at a fixed sampling rate in (0, 1], e.g. 0.01", parsePositiveNumber("--sample"))
     .option("--max-objects <n>", "SHARDS at a fixed size: track at most this many objects", parsePositiveNumber("--max-objects"))
-    .option("--size <list>", "report these sizes (default: 100 sizes spread geometrically up to the largest distance)")
+    .option("--size <list>", "report these sizes (default: 100 sizes spread geometrically up to the largest distance, from 1/R when sampled)")
     .option("--bytes", "sizes in bytes (stack distances weighted by request sizes)")
     .option("--json", "print JSON")
     .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; size?: string; bytes?: boolean; json?: boolean }) => {
@@ -151,7 +151,7 @@ export function registerCache(program: Command): void {
       } finally {
         bar.stop();
       }
-      const sizes = given ? [...given.sizes].sort((a, b) => a - b) : defaultSizes(Math.ceil(m.maxDistance));
+      const sizes = given ? [...given.sizes].sort((a, b) => a - b) : reportSizes(m);
       const points = m.at(sizes);
       if (o.json) return printJson({ points });
       const head = `${file}: ${m.requests.toLocaleString("en-US")} requests, ${m.objects.toLocaleString("en-US")} ${m.rate < 1 ? "sampled " : ""}objects${m.rate < 1 ? `, SHARDS rate ${m.rate.toPrecision(3)}` : ""}`;
