@@ -14,6 +14,8 @@ import { kernelAccuracy, opGpuTimeVsTraces } from "./kernels.js";
 import { parseSpeed, traceRows, traceSummary, calibrationEffect } from "./traces.js";
 import { planSection } from "./plans.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
+import { cacheSection } from "./cache.js";
+import { llmSection } from "./llm.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
@@ -87,8 +89,8 @@ async function main(): Promise<void> {
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");
   for (const o of await opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
-  lines.push(...(await (await import("./llm.js")).llmSection()));
-  lines.push("");
+  lines.push("", ...(await llmSection()));
+  lines.push("", ...(await cacheSection()));
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));

@@ -1,0 +1,92 @@
+/**
+ * The cache-simulation section of BENCHMARKS.md: agreement with libCacheSim on cloudPhysicsIO,
+ * and whole-command throughput of the built CLI on a 20-million-request Zipf trace that it
+ * generates into the OS temp folder (never committed). Run alone: `node --import tsx bench/cache.ts`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { openTrace } from "../src/cache/open.js";
+import { POLICIES, type PolicyId } from "../src/cache/policies/index.js";
+import { simulate } from "../src/cache/simulate.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const CLI = join(ROOT, "dist/cli/main.js");
+const FIXTURE = join(ROOT, "test/fixtures/cloudPhysicsIO.oracleGeneral.bin");
+const REQUESTS = 20_000_000;
+const GEN = ["--kind", "zipf", "--keys", "1000000", "--alpha", "1", "--requests", String(REQUESTS), "--seed", "42"];
+const SIZE = 100_000;
+const RUNS = 3;
+
+function cli(args: string[]): { seconds: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`strata ${args.join(" ")} failed: ${r.stderr}`);
+  return { seconds: (performance.now() - t0) / 1000, stdout: r.stdout };
+}
+
+/** Best of RUNS wall times (other work on the machine only ever adds time). */
+function best(args: string[]): { seconds: number; stdout: string } {
+  let b = cli(args);
+  for (let i = 1; i < RUNS; i++) {
+    const r = cli(args);
+    if (r.seconds < b.seconds) b = r;
+  }
+  return b;
+}
+
+type Points = { points: { size: number; missRatio: number }[] };
+
+export async function cacheSection(): Promise<string[]> {
+  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+  const lines: string[] = ["", "## Cache simulation (`strata cache`)", ""];
+
+  const ref = JSON.parse(readFileSync(join(ROOT, "test/fixtures/cloudPhysicsIO.reference.json"), "utf8")) as { missRatio: Record<PolicyId, Record<string, number>> };
+  const sizes = Object.keys(ref.missRatio.lru).map(Number);
+  const results = simulate(openTrace(FIXTURE, "oracleGeneral"), POLICIES.flatMap((policy) => sizes.map((size) => ({ policy, size }))));
+  lines.push("Agreement with libCacheSim (`cachesim`, commit aa0fc40, sizes in objects) on its cloudPhysicsIO sample trace (113,872 requests): our miss ratio / the reference, to the reference's 4 decimals.", "");
+  lines.push(`| policy | ${sizes.join(" | ")} | max abs diff |`, `|---|${sizes.map(() => "---|").join("")}---|`);
+  for (const p of POLICIES) {
+    const row = sizes.map((s) => results.find((r) => r.policy === p && r.size === s)!.missRatio);
+    const diff = Math.max(...row.map((m, i) => Math.abs(Number(m.toFixed(4)) - ref.missRatio[p][String(sizes[i])]!)));
+    lines.push(`| ${p} | ${row.map((m, i) => `${m.toFixed(4)} / ${ref.missRatio[p][String(sizes[i])]!.toFixed(4)}`).join(" | ")} | ${diff.toFixed(4)} |`);
+  }
+
+  const file = join(tmpdir(), "strata-cache-zipf-1M-a1-20M-seed42.oracleGeneral.bin");
+  if (!existsSync(file) || statSync(file).size !== REQUESTS * 24) cli(["cache", "gen", ...GEN, "--out", file]);
+  const rate = (s: number): string => (REQUESTS / s / 1e6).toFixed(1);
+  const rows: string[] = [];
+  for (const p of POLICIES) {
+    const r = best(["cache", "simulate", file, "--format", "oracleGeneral", "--policy", p, "--size", String(SIZE), "--json"]);
+    const res = (JSON.parse(r.stdout) as { results: { missRatio: number; seconds: number }[] }).results[0]!;
+    rows.push(`| ${p} (${SIZE.toLocaleString("en-US")} objects) | ${r.seconds.toFixed(2)} | ${rate(r.seconds)} | ${res.missRatio.toFixed(4)} |${p === "lru" ? " >= 12 |" : " |"}`);
+  }
+  const grid = Array.from({ length: 61 }, (_, i) => Math.round(10 ** (i / 10))).filter((v, i, a) => a.indexOf(v) === i);
+  const exact = best(["cache", "mrc", file, "--format", "oracleGeneral", "--size", grid.join(","), "--json"]);
+  const shards = best(["cache", "mrc", file, "--format", "oracleGeneral", "--sample", "0.01", "--size", grid.join(","), "--json"]);
+  const e = (JSON.parse(exact.stdout) as Points).points;
+  const s = (JSON.parse(shards.stdout) as Points).points;
+  const deltas = e.map((p, i) => ({ size: p.size, d: Math.abs(p.missRatio - s[i]!.missRatio) }));
+  const maxAll = Math.max(...deltas.filter((x) => x.size >= 100).map((x) => x.d));
+  const maxHead = Math.max(...deltas.filter((x) => x.size < 100).map((x) => x.d));
+  const maxFrom = (size: number): string => Math.max(...deltas.filter((x) => x.size >= size).map((x) => x.d)).toFixed(4);
+  const resolvable = deltas.filter((x) => x.size >= 100);
+  const mae = resolvable.reduce((a, x) => a + x.d, 0) / resolvable.length;
+  rows.push(`| exact LRU miss-ratio curve (all sizes, one pass) | ${exact.seconds.toFixed(2)} | ${rate(exact.seconds)} | | >= 5 |`);
+  rows.push(`| SHARDS 1% LRU curve | ${shards.seconds.toFixed(2)} | ${rate(shards.seconds)} | max abs diff vs exact at sizes >= 20,000 / >= 10,000 / >= 100 (1/R): ${maxFrom(20_000)} / ${maxFrom(10_000)} / ${maxAll.toFixed(3)}; mean from 1/R ${mae.toFixed(4)} | >= 50, <= 0.01 |`);
+
+  lines.push("", `Throughput: the whole command (\`node dist/cli/main.js cache ...\`, start-up, reading and id mapping included), best of ${RUNS}, on a ${REQUESTS.toLocaleString("en-US")}-request oracleGeneral file (480 MB, in the page cache) from \`strata cache gen ${GEN.join(" ")}\` (920,784 distinct objects).`, "");
+  lines.push("| command | seconds | M requests/s | miss ratio / accuracy | target |", "|---|---|---|---|---|", ...rows);
+  lines.push(
+    "",
+    `SHARDS samples objects, so sizes below about 1/R (here 100 objects) are below its resolution, and under Zipf(1) a few keys carry much of the traffic (the hottest alone 7%): the 1% sample holds about 9,000 of the 920,784 objects, and whether it caught more or fewer of the hot and mid-popular ones than its share moves the curve where their reuse distances lie. SHARDS_adj (the missing or extra references counted at the smallest distance) corrects the total, which fixes the tail: over 4 to 8 hash seeds the curve was within 0.01 from 50,000 objects (5%) up and within 0.03 from 10,000 up; and ${maxAll.toFixed(2)} at most from 1/R up; below 1/R (not reported by default) it is off by up to ${maxHead.toFixed(2)}. Use the exact curve, or a higher rate, for small caches.`,
+    "",
+    `Machine: ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}, Node ${process.version}. Reproduce: \`npm run build && node --import tsx bench/cache.ts\` (generates the trace into ${tmpdir()} on first use).`,
+  );
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) console.log((await cacheSection()).join("\n"));

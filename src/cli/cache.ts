@@ -1,0 +1,232 @@
+/** strata cache gen|simulate|mrc|stats: access traces, cache simulation and miss-ratio curves. */
+import type { Command } from "commander";
+import { blockSource, readAmplification, type BlockCounter } from "../cache/blocks.js";
+import { dlrmMixTrace, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
+import { lruMrc, reportSizes } from "../cache/mrc.js";
+import { openTrace, parseFormat } from "../cache/open.js";
+import { POLICIES, type PolicyId } from "../cache/policies/index.js";
+import { simulate } from "../cache/simulate.js";
+import { traceStats } from "../cache/stats.js";
+import type { TraceSource } from "../cache/trace.js";
+import { writeCsv, writeOracle } from "../cache/write.js";
+import { table } from "../report/format.js";
+import { UserError } from "../spec/errors.js";
+import type { DlrmWorkload } from "../spec/workload.js";
+import { parsePositiveNumber, printJson } from "./run.js";
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** "10000,100000" or "64MiB,1GB": capacities, and whether any had a byte unit. */
+export function parseSizes(list: string): { sizes: number[]; bytes: boolean } {
+  let bytes = false;
+  const sizes = list.split(",").map((raw) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
+    const unit = m?.[2]?.toLowerCase() ?? "";
+    if (!m || (unit !== "" && !(unit in UNITS))) throw new UserError(`--size: expected numbers of objects or sizes like 64MiB, 1GB, found "${raw}"`);
+    if (unit) bytes = true;
+    const v = Math.floor(Number(m[1]) * (unit ? UNITS[unit]! : 1));
+    if (!(v >= 1)) throw new UserError(`--size: expected a size of at least 1, found "${raw}"`);
+    return v;
+  });
+  return { sizes, bytes };
+}
+
+function parsePolicies(list: string): PolicyId[] {
+  return list.split(",").map((p) => {
+    const id = p.trim().toLowerCase();
+    if (!(POLICIES as readonly string[]).includes(id)) throw new UserError(`--policy: expected some of ${POLICIES.join(", ")}, found "${p}"`);
+    return id as PolicyId;
+  });
+}
+
+/**
+ * A progress bar with rate and ETA on a terminal (stderr a TTY), else nothing. cli-progress
+ * (like the workload loader below) is imported only when needed: these commands are timed
+ * whole, start-up included.
+ */
+async function progressBar(label: string, unit = "MB"): Promise<{ update?: (done: number, total: number) => void; stop: () => void }> {
+  if (!process.stderr.isTTY) return { stop: () => {} };
+  const { Presets, SingleBar } = await import("cli-progress");
+  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr, etaBuffer: 20 }, Presets.shades_classic);
+  const t0 = performance.now();
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0, { rate: "0" });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { rate: (done / 1e6 / Math.max(1e-3, (performance.now() - t0) / 1000)).toFixed(0) });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+interface TraceOpts {
+  format: string;
+  idCol?: string;
+  timeCol?: string;
+  sizeCol?: string;
+  header?: boolean;
+  delimiter?: string;
+  blockBytes?: number | true;
+  rowBytes?: number;
+}
+
+function addTraceOptions(c: Command): Command {
+  return c
+    .argument("<trace>", "trace file (oracleGeneral may be zstd-compressed)")
+    .requiredOption("--format <format>", "oracleGeneral, csv, txt or embedding-csv")
+    .option("--id-col <col>", "csv: id column (1-based number or header name; default: a column named id/obj_id/key/lbn, else 1)")
+    .option("--time-col <col>", "csv: time column")
+    .option("--size-col <col>", "csv: size column (bytes)")
+    .option("--header", "csv: the first line is a header (default: detected)")
+    .option("--no-header", "csv: no header line")
+    .option("--delimiter <c>", "csv: field separator", ",")
+    .option("--block-bytes [n]", "block view: group rows into blocks of n bytes (default 4096) and use the block trace", parsePositiveNumber("--block-bytes"))
+    .option("--row-bytes <n>", "block view: bytes per row (default: each request's size)", parsePositiveNumber("--row-bytes"));
+}
+
+function openWith(file: string, o: TraceOpts, counter?: BlockCounter): TraceSource {
+  const src = openTrace(file, parseFormat(o.format), { id: o.idCol, time: o.timeCol, size: o.sizeCol, header: o.header, delimiter: o.delimiter });
+  return o.blockBytes ? blockSource(src, { blockBytes: o.blockBytes === true ? 4096 : o.blockBytes, rowBytes: o.rowBytes }, counter) : src;
+}
+
+/** Write a trace as oracleGeneral or CSV, with a progress bar; returns the number of requests. */
+async function writeTrace(src: TraceSource, out: string, format: string, label: string, unit?: string): Promise<number> {
+  if (format !== "oracleGeneral" && format !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${format}"`);
+  const bar = await progressBar(label, unit);
+  try {
+    return format === "csv" ? writeCsv(src, out, bar.update) : writeOracle(src, out, bar.update);
+  } finally {
+    bar.stop();
+  }
+}
+
+const pct = (x: number): string => (x * 100).toFixed(2) + "%";
+
+export function registerCache(program: Command): void {
+  const cache = program.command("cache").description("access traces, cache simulation (LRU, FIFO, CLOCK, LFU, ARC, 2Q, S3-FIFO, SIEVE, Belady) and miss-ratio curves");
+
+  addTraceOptions(cache.command("simulate").description("miss ratios of eviction policies at given cache sizes"))
+    .requiredOption("--policy <list>", `comma-separated: ${POLICIES.join(", ")}`)
+    .requiredOption("--size <list>", "comma-separated capacities: objects, or bytes with a unit (64MiB, 1GB)")
+    .option("--bytes", "count capacities in bytes (request sizes) even without units")
+    .option("--json", "print JSON")
+    .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean }) => {
+      const policies = parsePolicies(o.policy);
+      const { sizes, bytes } = parseSizes(o.size);
+      const bar = await progressBar("simulating");
+      const counter: BlockCounter = { rowRequests: 0, rowBytes: 0, blockRequests: 0, blockBytes: 0 };
+      let results;
+      try {
+        results = simulate(openWith(file, o, counter), policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))), { bytes: bytes || o.bytes, progress: bar.update });
+      } finally {
+        bar.stop();
+      }
+      if (o.json) return printJson({ results, ...(o.blockBytes ? { readAmplification: readAmplification(counter) } : {}) });
+      const lines = [
+        `${file}: ${results[0]?.requests.toLocaleString("en-US") ?? 0} requests${o.blockBytes ? ` (block view: read amplification ${readAmplification(counter).toFixed(2)}x)` : ""}`,
+        "",
+        table(["policy", "size", "misses", "miss ratio", "seconds"], results.map((r) => [r.policy, String(r.size), String(r.misses), r.missRatio.toFixed(4), r.seconds.toFixed(3)]), [false, true, true, true, true]),
+      ];
+      process.stdout.write(lines.join("\n") + "\n");
+    });
+
+  addTraceOptions(cache.command("mrc").description("LRU miss-ratio curve: exact (one pass, all sizes) or SHARDS-sampled"))
+    .option("--sample <rate>", "SHARDS at a fixed sampling rate in (0, 1], e.g. 0.01", parsePositiveNumber("--sample"))
+    .option("--max-objects <n>", "SHARDS at a fixed size: track at most this many objects", parsePositiveNumber("--max-objects"))
+    .option("--size <list>", "report these sizes (default: 100 sizes spread geometrically up to the largest distance, from 1/R when sampled)")
+    .option("--bytes", "sizes in bytes (stack distances weighted by request sizes)")
+    .option("--json", "print JSON")
+    .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; size?: string; bytes?: boolean; json?: boolean }) => {
+      if (o.sample !== undefined && o.sample > 1) throw new UserError(`--sample: expected a rate in (0, 1], found ${o.sample}`);
+      const given = o.size ? parseSizes(o.size) : undefined;
+      const bytes = Boolean(o.bytes || given?.bytes);
+      const bar = await progressBar(o.sample || o.maxObjects ? "sampling" : "stack distances");
+      let m;
+      try {
+        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, progress: bar.update });
+      } finally {
+        bar.stop();
+      }
+      const sizes = given ? [...given.sizes].sort((a, b) => a - b) : reportSizes(m);
+      const points = m.at(sizes);
+      if (o.json) return printJson({ points });
+      const head = `${file}: ${m.requests.toLocaleString("en-US")} requests, ${m.objects.toLocaleString("en-US")} ${m.rate < 1 ? "sampled " : ""}objects${m.rate < 1 ? `, SHARDS rate ${m.rate.toPrecision(3)}` : ""}`;
+      const step = Math.max(1, Math.floor(points.length / 25));
+      const shown = points.filter((_, i) => i % step === 0 || i === points.length - 1);
+      process.stdout.write(`${head}\n\n${table([bytes ? "size (bytes)" : "size (objects)", "LRU miss ratio"], shown.map((p) => [String(p.size), p.missRatio.toFixed(4)]), [true, true])}\n`);
+    });
+
+  addTraceOptions(cache.command("stats").description("requests, unique objects, one-hit wonders, reuse distances, working set over time"))
+    .option("--window <n>", "working-set window in requests", parsePositiveNumber("--window"), 1_000_000)
+    .option("--json", "print JSON")
+    .action(async (file: string, o: TraceOpts & { window: number; json?: boolean }) => {
+      const bar = await progressBar("reading");
+      const counter: BlockCounter = { rowRequests: 0, rowBytes: 0, blockRequests: 0, blockBytes: 0 };
+      let s;
+      try {
+        s = traceStats(openWith(file, o, counter), Math.floor(o.window), bar.update);
+      } finally {
+        bar.stop();
+      }
+      const amp = o.blockBytes ? { readAmplification: readAmplification(counter) } : {};
+      if (o.json) return printJson({ ...s, ...amp });
+      const lines = [
+        `${file}: ${s.requests.toLocaleString("en-US")} requests, ${s.uniqueObjects.toLocaleString("en-US")} objects (${(s.uniqueBytes / 2 ** 20).toFixed(1)} MiB), ${pct(s.oneHitWonders / Math.max(1, s.uniqueObjects))} of them requested once`,
+        `cold (first) requests: ${pct(s.coldRequests / Math.max(1, s.requests))}${o.blockBytes ? `; block view read amplification ${readAmplification(counter).toFixed(2)}x` : ""}`,
+        "",
+        table(["reuse distance", "requests", "share"], s.reuseDistance.map((r) => [`${r.from}-${r.to - 1}`, String(r.requests), pct(r.requests / s.requests)]), [false, true, true]),
+        "",
+        table(["window start", "objects in window", "objects so far"], s.workingSet.slice(0, 20).map((w) => [String(w.start), String(w.objects), String(w.cumulativeObjects)]), [true, true, true]),
+      ];
+      process.stdout.write(lines.join("\n") + "\n");
+    });
+
+  addTraceOptions(cache.command("convert").description("rewrite a trace as oracleGeneral (computing next-access indices) or CSV"))
+    .requiredOption("--out <file>", "output file")
+    .option("--out-format <format>", "oracleGeneral or csv", "oracleGeneral")
+    .action(async (file: string, o: TraceOpts & { out: string; outFormat: string }) => {
+      const n = await writeTrace(openWith(file, o), o.out, o.outFormat, "converting");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${o.outFormat}\n`);
+    });
+
+  cache
+    .command("gen")
+    .description("generate a seeded access trace: zipf, a DLRM table mix with drift, or a workload file's embedding lookups")
+    .requiredOption("--out <file>", "output file")
+    .option("--kind <kind>", "zipf, dlrm-mix or workload", "zipf")
+    .option("--out-format <format>", "oracleGeneral or csv", "oracleGeneral")
+    .option("--requests <n>", "requests (zipf, dlrm-mix)", parsePositiveNumber("--requests"), 1_000_000)
+    .option("--keys <n>", "zipf: number of keys", parsePositiveNumber("--keys"), 1_000_000)
+    .option("--alpha <a>", "zipf: exponent", parsePositiveNumber("--alpha"), 1)
+    .option("--obj-size <bytes>", "zipf: object size", parsePositiveNumber("--obj-size"), 4096)
+    .option("--tables <spec>", "dlrm-mix: rows:alpha:weight per table, comma-separated", "1000000:1.1:0.5,100000:0.9:0.3,10000:1.2:0.2")
+    .option("--row-bytes <n>", "dlrm-mix: bytes per row", parsePositiveNumber("--row-bytes"), 128)
+    .option("--drift-every <n>", "dlrm-mix: move the hot rows every n requests", parsePositiveNumber("--drift-every"))
+    .option("--workload <file>", "workload: a DLRM workload file")
+    .option("--steps <n>", "workload: training steps", parsePositiveNumber("--steps"), 1)
+    .option("--seed <n>", "random seed", (v) => Number(v), 1)
+    .action(async (o: { out: string; kind: string; outFormat: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; workload?: string; steps: number; seed: number }) => {
+      let src: TraceSource;
+      const requests = Math.floor(o.requests);
+      if (o.kind === "zipf") src = zipfTrace({ keys: Math.floor(o.keys), alpha: o.alpha, requests, seed: o.seed, objectSize: Math.floor(o.objSize) });
+      else if (o.kind === "dlrm-mix") {
+        const tables: MixTable[] = o.tables.split(",").map((t) => {
+          const [rows, alpha, weight] = t.split(":").map(Number);
+          if (!(rows! >= 1 && alpha! > 0 && weight! > 0)) throw new UserError(`--tables: expected rows:alpha:weight with positive numbers, found "${t}"`);
+          return { rows: Math.floor(rows!), alpha: alpha!, weight: weight! };
+        });
+        src = dlrmMixTrace({ tables, requests, seed: o.seed, rowBytes: Math.floor(o.rowBytes), driftEvery: o.driftEvery });
+      } else if (o.kind === "workload") {
+        if (!o.workload) throw new UserError("--workload: required with --kind workload");
+        const w = (await import("../spec/load.js")).loadWorkload(o.workload);
+        if (w.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${w.model.kind}"`);
+        src = workloadTrace(w as DlrmWorkload, { steps: Math.floor(o.steps), seed: o.seed });
+      } else throw new UserError(`--kind: expected zipf, dlrm-mix or workload, found "${o.kind}"`);
+      const n = await writeTrace(src, o.out, o.outFormat, "generating", "M requests");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests (${src.file}), ${o.outFormat}\n`);
+    });
+}
