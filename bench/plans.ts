@@ -127,8 +127,8 @@ export async function planSection(): Promise<string[]> {
   lines.push("", "Same, weak scaling (8,192 samples per GPU):", "");
   lines.push(...scalingTable(await scaling("mlperf-dlrm-dcnv2", resolveCluster("h100-16x8"), (h) => 8192 * 8 * h)));
   lines.push("", "Reduced-precision all-to-all (`--comm-precision`, Neo Sec. 5.3) on zionex-scale at 16 hosts:", "");
-  lines.push("| precision | step ms | exposed communication ms |", "|---|---|---|");
+  lines.push("| precision | step ms | rank 0's GPU waiting on communication, ms |", "|---|---|---|");
   for (const r of await commPrecision()) lines.push(`| ${r.dtype} | ${r.stepMs.toFixed(2)} | ${r.commMs.toFixed(2)} |`);
-  lines.push("", "Assumptions: each rank's dense part runs batch / ranks; the forward all-to-all hides behind a third of the bottom MLP, the backward behind two thirds, the dense all-reduce behind two thirds of the embedding backward (Neo Sec. 5.2); host overheads per dense op from the H100 calibration (docs/sharding.md).", "");
+  lines.push("", "Assumptions: each rank's dense part runs batch / ranks; the step is the per-rank schedule of docs/sharding.md (collectives wait for the slowest rank; the forward all-to-all hides behind the bottom MLP's forward, the backward behind its backward, the dense all-reduce behind the embedding backward, Neo Sec. 5.2); host overheads per dense op from the H100 calibration.", "");
   return lines;
 }
