@@ -1,20 +1,31 @@
-/** strata demo: predict the bundled example workloads and explain where the time goes. */
+/** strata demo: a tour on bundled data — one-GPU DLRM steps, a sharding plan, MoE LLM fits, cache miss ratios. */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { simulate } from "../cache/simulate.js";
+import { zipfTrace } from "../cache/generate.js";
+import { resolveCluster } from "../catalog/clusters.js";
 import { dataPath } from "../catalog/data-path.js";
-import { loadWorkload } from "../spec/load.js";
+import { getGpu } from "../catalog/gpus.js";
+import { fitModel } from "../llm/fit.js";
+import { requireSpec, resolveModel } from "../llm/presets.js";
 import { predictWorkload } from "../predict.js";
+import { table } from "../report/format.js";
 import { summaryTable, whereTimeGoes } from "../report/prediction.js";
+import { planSharding } from "../shard/planner.js";
+import { loadWorkload } from "../spec/load.js";
+import { isDlrm } from "../spec/workload.js";
+
+const tokens = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}K`);
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("predict the bundled example DLRM workloads on an H100 and on other GPUs")
-    .action(() => {
+    .description("a tour on bundled data: DLRM steps on several GPUs, a sharding plan, Llama 4 fits, cache miss ratios")
+    .action(async () => {
       const dir = dataPath("examples");
       const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
-      const workloads = files.map((f) => loadWorkload(f));
+      const workloads = files.map((f) => loadWorkload(f)).filter(isDlrm);
       const onH100 = workloads.map((w) => predictWorkload(w));
       const out: string[] = [];
       out.push("Strata demo: one DLRM training step (forward, backward, SGD) per example workload, predicted", "on an H100 SXM by kernel models and a critical-path walk over host and GPU (Lin et al., HiPC 2022).", "");
@@ -23,7 +34,32 @@ export function registerDemo(program: Command): void {
       const gpus = ["v100-sxm2-32gb", "a100-sxm-80gb", "h100-sxm-80gb", "h200-sxm-141gb", "b200"];
       out.push("The same workloads on other GPUs (same host):", "");
       out.push(summaryTable(workloads.flatMap((w) => gpus.map((g) => predictWorkload(w, { gpu: g }))).filter((p) => p.memory.peakBytes <= p.gpu.hbmBytes)), "");
-      out.push("Try: strata predict data/examples/*.json --json | strata timeline <file> -o step.json | strata catalog");
+
+      const big = workloads[workloads.length - 1]!;
+      const dgx = resolveCluster("dgx-h100-8");
+      const plan = await planSharding(big, dgx);
+      const types = [...new Set(plan.shards.map((s) => s.type))].join(", ");
+      out.push(`Sharded over ${dgx.id} (strata plan, ZionEX/Neo): ${big.name} trains in ${(plan.stepUs / 1000).toFixed(2)} ms per global batch of ${big.training.batchSize.toLocaleString("en-US")}, ${Math.round(plan.samplesPerSec).toLocaleString("en-US")} samples/s [${plan.strategy}; ${types}].`, "");
+
+      const fits: Array<[string, string, number, "bf16" | "fp8" | "int4"]> = [
+        ["llama4-scout-17b-16e", "h100-sxm-80gb", 1, "int4"],
+        ["llama4-scout-17b-16e", "h100-sxm-80gb", 8, "bf16"],
+        ["llama4-maverick-17b-128e", "h100-sxm-80gb", 8, "fp8"],
+        ["llama4-maverick-17b-128e", "h100-sxm-80gb", 1, "bf16"],
+      ];
+      out.push("Llama 4 deployments (strata llm fit: tensor parallel, 90% of memory, bf16 KV):", "");
+      out.push(table(["model", "GPUs", "weights", "fits", "max context, every layer full KV", "hybrid KV (chunked layers bounded)"], fits.map(([m, g, n, wp]) => {
+        const f = fitModel(requireSpec(resolveModel(m)), getGpu(g), { weights: wp, kv: "bf16", count: n });
+        return [m, `${n} x ${g}`, wp, f.fits ? "yes" : "no", f.fits ? tokens(f.maxContextTokens) : "-", f.fits ? tokens(f.maxContextTokensHybrid) : "-"];
+      }), [false, false, false, false, true, true]), "");
+
+      const trace = zipfTrace({ keys: 100_000, alpha: 0.9, requests: 1_000_000, seed: 1 });
+      const policies = ["lru", "fifo", "s3fifo", "sieve", "belady"] as const;
+      const sizes = [1_000, 10_000];
+      const results = simulate(trace, policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))));
+      out.push("Cache miss ratios on a seeded Zipf(0.9) stream of 1M lookups over 100K rows (strata cache simulate):", "");
+      out.push(table(["policy", ...sizes.map((s) => `${s.toLocaleString("en-US")} rows`)], policies.map((p) => [p, ...sizes.map((s) => results.find((r) => r.policy === p && r.size === s)!.missRatio.toFixed(4))]), [false, true, true]), "");
+      out.push("Try: strata predict data/examples/*.json | strata timeline <file> -o step.json | strata plan <file> --cluster h100-16x8", "     strata llm info llama4-maverick-17b-128e | strata cache mrc <trace> --format oracleGeneral | strata catalog");
       process.stdout.write(out.join("\n") + "\n");
     });
 }
