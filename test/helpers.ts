@@ -5,6 +5,8 @@ import type { DlrmWorkload } from "../src/spec/workload.js";
 import { Workload } from "../src/spec/workload.js";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** A 4-layer Llama 4 shaped config small enough to count by hand (test/llm-params.test.ts). */
+export const tinyConfig = `${ROOT}test/fixtures/llm/tiny-llama4-config.json`;
 export const example = (name: string): string => `${ROOT}data/examples/${name}.json`;
 
 export function tinyWorkload(overrides: Partial<{ batchSize: number; tables: number }> = {}): DlrmWorkload {

@@ -7,6 +7,8 @@ import { randomDlrm } from "../src/catalog/dlrm-presets.js";
 import { allReduceUs, allToAllUs, quantizationUs, reduceScatterUs } from "../src/perf/collectives.js";
 import { HBM_USABLE } from "../src/shard/evaluate.js";
 import { planSharding, type Strategy } from "../src/shard/planner.js";
+import { scheduleStep } from "../src/shard/schedule.js";
+import type { PlanResult } from "../src/shard/types.js";
 import type { DlrmWorkload } from "../src/spec/workload.js";
 import { Workload } from "../src/spec/workload.js";
 import { ROOT, strata } from "./helpers.js";
@@ -16,7 +18,7 @@ const twoHosts: Cluster = { ...resolveCluster("h100-16x8"), hosts: 2, ranks: 16 
 const workload = (seed: number, tables: number): DlrmWorkload => Workload.parse(randomDlrm(seed, tables, 4096)) as DlrmWorkload;
 
 /** Every table is covered exactly once: row x column rectangles tile it (replicas: each covers it). */
-function checkCoverage(w: DlrmWorkload, shards: ReturnType<typeof planSharding>["shards"]): void {
+function checkCoverage(w: DlrmWorkload, shards: PlanResult["shards"]): void {
   w.model.tables.forEach((t, i) => {
     const mine = shards.filter((s) => s.table === i);
     expect(mine).toHaveLength(1);
@@ -43,11 +45,11 @@ function checkCoverage(w: DlrmWorkload, shards: ReturnType<typeof planSharding>[
 describe("sharding planner", () => {
   const strategies: Strategy[] = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise"];
 
-  it("property: every plan covers each table exactly once and feasible plans fit HBM", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(dgx, twoHosts), fc.constantFrom(...strategies), (seed, tables, cluster, strategy) => {
+  it("property: every plan covers each table exactly once and feasible plans fit HBM", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(dgx, twoHosts), fc.constantFrom(...strategies), async (seed, tables, cluster, strategy) => {
         const w = workload(seed, tables);
-        const p = planSharding(w, cluster, strategy);
+        const p = await planSharding(w, cluster, strategy);
         checkCoverage(w, p.shards);
         for (const s of p.shards) for (const r of s.ranks) expect(r >= 0 && r < cluster.ranks).toBe(true);
         if (p.feasible) for (const r of p.perRank) expect(r.hbmBytes).toBeLessThanOrEqual(cluster.gpuSpec.hbmBytes * HBM_USABLE);
@@ -58,19 +60,50 @@ describe("sharding planner", () => {
     );
   });
 
-  it("the default is never worse than any single strategy", () => {
+  it("the default is never worse than any single strategy", async () => {
     for (const seed of [1, 2, 3]) {
       const w = workload(seed, 30);
-      const best = planSharding(w, twoHosts).stepUs;
-      for (const s of strategies.slice(1)) expect(best).toBeLessThanOrEqual(planSharding(w, twoHosts, s).stepUs + 1e-9);
+      const best = (await planSharding(w, twoHosts)).stepUs;
+      for (const s of strategies.slice(1)) expect(best).toBeLessThanOrEqual((await planSharding(w, twoHosts, s)).stepUs + 1e-9);
     }
   });
 
-  it("an oversized model is infeasible and says what is missing", () => {
+  it("an oversized model is infeasible and says what is missing", async () => {
     const w = Workload.parse({ ...randomDlrm(1, 4), model: { ...randomDlrm(1, 4).model, tables: Array.from({ length: 8 }, () => ({ rows: 2e9, pooling: 1, dim: 128 })) } }) as DlrmWorkload;
-    const p = planSharding(w, dgx);
+    const p = await planSharding(w, dgx);
     expect(p.feasible).toBe(false);
     expect(p.infeasibleReason).toMatch(/needs .* TB of HBM.*add \d+ host/);
+  });
+
+  it("the MILP finds the balanced plan LPT misses (loads 3,3,2,2,2 on two ranks: 6/6, not 7/5)", async () => {
+    const base = randomDlrm(1, 5, 8192);
+    const tables = [30, 30, 20, 20, 20].map((pooling) => ({ rows: 1_000_000, dim: 64, pooling }));
+    const w = Workload.parse({ ...base, model: { ...base.model, tables } }) as DlrmWorkload;
+    const pair: Cluster = { ...dgx, gpusPerHost: 2, ranks: 2 };
+    const maxEmb = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.embeddingUs));
+    const lpt = await planSharding(w, pair, "table-wise");
+    const milp = await planSharding(w, pair, "milp");
+    checkCoverage(w, milp.shards);
+    expect(milp.strategy).toBe("milp");
+    expect(maxEmb(milp)).toBeLessThan(0.95 * maxEmb(lpt));
+    expect(milp.imbalance).toBeLessThan(0.05);
+  });
+
+  it("tables with fewer rows than ranks split row-wise give finite costs", async () => {
+    const base = randomDlrm(2, 3, 4096);
+    const w = Workload.parse({ ...base, model: { ...base.model, tables: [{ rows: 4, pooling: 1 }, { rows: 1, pooling: 2 }, { rows: 3, pooling: 1 }] } }) as DlrmWorkload;
+    for (const s of ["row-wise", "table-row-wise", "milp"] as const) {
+      const p = await planSharding(w, twoHosts, s);
+      checkCoverage(w, p.shards);
+      expect(Number.isFinite(p.stepUs)).toBe(true);
+      for (const r of p.perRank) expect(Number.isFinite(r.embeddingUs)).toBe(true);
+    }
+  });
+
+  it("an infeasible MILP is a clear user error", async () => {
+    const base = randomDlrm(1, 4);
+    const w = Workload.parse({ ...base, model: { ...base.model, tables: Array.from({ length: 8 }, () => ({ rows: 2e9, pooling: 1, dim: 128 })) } }) as DlrmWorkload;
+    await expect(planSharding(w, dgx, "milp")).rejects.toThrow(/HiGHS found no plan/);
   });
 
   for (const [name, seed, tables] of [["small-a", 7, 6], ["small-b", 11, 12]] as const) {
@@ -92,6 +125,41 @@ function writeWorkload(seed: number, tables: number): string {
   if (!existsSync(file)) writeFileSync(file, JSON.stringify(randomDlrm(seed, tables, 4096), null, 1) + "\n");
   return file;
 }
+
+describe("multi-GPU step schedule", () => {
+  const shape = { denseUs: 900, bottomUs: 300, a2aUs: 0, allReduceUs: 0 };
+
+  it("without communication each rank ends after its dense and embedding work", () => {
+    const s = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }, { embFwdUs: 50, embBwdUs: 100 }], shape);
+    expect(s.endUs[0]).toBeCloseTo(1200, 9);
+    // Rank 1's interaction waits for the (empty) all-to-all, which starts when rank 0 has pooled.
+    expect(s.endUs[1]).toBeCloseTo(Math.max(50 + 100, 100) + 600 + 200 + 100, 9);
+  });
+
+  it("an all-to-all longer than the bottom MLP forward is exposed by the difference", () => {
+    const hidden = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }], { ...shape, a2aUs: 80 }).endUs[0]!;
+    const exposed = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }], { ...shape, a2aUs: 150 }).endUs[0]!;
+    expect(hidden).toBeCloseTo(1200, 9);
+    // Forward: 150 - 100 exposed; backward: 150 - 200 hidden behind the bottom MLP's backward.
+    expect(exposed).toBeCloseTo(1250, 9);
+  });
+
+  it("the slowest rank's lookups delay every rank's all-to-all", () => {
+    const s = scheduleStep([{ embFwdUs: 400, embBwdUs: 0 }, { embFwdUs: 0, embBwdUs: 0 }], { ...shape, a2aUs: 50 });
+    const a2a = s.phases.filter((p) => p.name.startsWith("all-to-all forward"));
+    expect(a2a.map((p) => p.startUs)).toEqual([400, 400]);
+    expect(s.endUs[1]).toBeGreaterThan(400 + 50 + 600 + 200 - 1e-9);
+  });
+
+  it("property: more communication never shortens any rank's step", () => {
+    fc.assert(fc.property(fc.array(fc.record({ embFwdUs: fc.double({ min: 0, max: 1e4, noNaN: true }), embBwdUs: fc.double({ min: 0, max: 1e4, noNaN: true }) }), { minLength: 1, maxLength: 8 }),
+      fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true }), (ranks, a2a, extra) => {
+        const a = scheduleStep(ranks, { ...shape, a2aUs: a2a, allReduceUs: a2a });
+        const b = scheduleStep(ranks, { ...shape, a2aUs: a2a + extra, allReduceUs: a2a + extra });
+        a.endUs.forEach((e, i) => expect(b.endUs[i]!).toBeGreaterThanOrEqual(e - 1e-6));
+      }));
+  });
+});
 
 describe("collective models", () => {
   it("one rank communicates nothing; more bytes never take less time", () => {

@@ -1,12 +1,16 @@
 /** strata plan WORKLOAD --cluster ID_OR_FILE: shard the tables over a cluster and predict the step. */
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { tracksToChromeTrace } from "../sim/chrome-trace.js";
+import type { PlanResult } from "../shard/types.js";
 import { resolveCluster } from "../catalog/clusters.js";
 import { loadWorkload } from "../spec/load.js";
 import { UserError } from "../spec/errors.js";
 import { isDlrm } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { table } from "../report/format.js";
-import { printJson } from "./run.js";
+import { parsePositiveNumber, printJson } from "./run.js";
+import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
@@ -18,15 +22,20 @@ export function registerPlan(program: Command): void {
     .argument("<workload>", "workload file (hardware.cluster, or give --cluster)")
     .option("--cluster <id-or-file>", "cluster preset (see `strata clusters`) or a cluster file")
     .option("--strategy <name>", `planner: ${STRATEGIES.join(", ")}`, "best")
+    .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")}`, "fp32")
+    .option("--milp-seconds <s>", "time limit of the MILP solver", parsePositiveNumber("--milp-seconds"))
+    .option("--timeline <file>", "write every rank's compute and communication as a Chrome trace (ui.perfetto.dev)")
     .option("--json", "print JSON")
-    .action((file: string, opts: { cluster?: string; strategy: string; json?: boolean }) => {
+    .action(async (file: string, opts: { cluster?: string; strategy: string; commPrecision: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = loadWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
       if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
+      if (!(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
-      const p = planSharding(w, c, opts.strategy as Strategy);
+      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype, milpSeconds: opts.milpSeconds });
+      if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson({
           feasible: p.feasible,
@@ -53,13 +62,23 @@ export function registerPlan(program: Command): void {
         p.perRank.length > 16 ? `  (${p.perRank.length - 16} more ranks; --json for all)` : "",
         "",
         "Largest tables and why they got their sharding:",
-        table(["table", "rows", "dim", "pooling", "GB", "type", "ranks"],
-          [...p.shards].sort((a, b) => tables[b.table]!.bytes - tables[a.table]!.bytes).slice(0, 8).map((s) => {
+        table(["table", "rows", "dim", "pooling", "GB", "type", "ranks", "why"],
+          p.shards.map((s, i) => ({ s, why: p.why?.[i] ?? "" })).sort((a, b) => tables[b.s.table]!.bytes - tables[a.s.table]!.bytes).slice(0, 8).map(({ s, why }) => {
             const t = tables[s.table]!;
-            return [String(t.index), String(t.rows), String(t.dim), String(t.pooling), (t.bytes / 1e9).toFixed(2), s.type, s.ranks.length > 4 ? `${s.ranks.length} ranks` : s.ranks.join(",")];
-          }), [true, true, true, true, true, false, false]),
-        "table-wise: fits one GPU and balances; row-wise/table-row-wise: too big for one GPU or hotter than 1.5x a rank's fair share; data-parallel: under 256 KiB, replicated.",
+            return [String(t.index), String(t.rows), String(t.dim), String(t.pooling), (t.bytes / 1e9).toFixed(2), s.type, s.ranks.length > 4 ? `${s.ranks.length} ranks` : s.ranks.join(","), why];
+          }), [true, true, true, true, true, false, false, false]),
       ];
       process.stdout.write(out.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n");
     });
+}
+
+function writeTimeline(file: string, name: string, p: PlanResult): void {
+  const track = (r: number, stream: string): string => `rank ${String(r).padStart(3)} ${stream}`;
+  const events = p.phases.map((ph) => ({ track: track(ph.rank, ph.stream), name: ph.name, cat: ph.stream, startUs: ph.startUs, durUs: ph.durUs }));
+  const order = p.perRank.flatMap((r) => [track(r.rank, "compute"), track(r.rank, "comm")]);
+  try {
+    writeFileSync(file, JSON.stringify(tracksToChromeTrace(name, events, { stepMs: p.stepUs / 1000, strategy: p.strategy }, order)) + "\n");
+  } catch (err) {
+    throw new UserError(`${file}: cannot write: ${(err as Error).message}`);
+  }
 }

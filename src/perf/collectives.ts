@@ -41,18 +41,39 @@ function ringHalfUs(bytes: number, g: Group): number {
 /**
  * All-reduce over all ranks. One host: a ring over NVLink. Several: hierarchical —
  * reduce-scatter inside the host, all-reduce of each GPU's 1/g share across hosts over its
- * own NIC (rail-optimised), all-gather inside the host.
+ * own NIC (rail-optimised), all-gather inside the host. NCCL pipelines chunks through these
+ * stages, so the bandwidth terms overlap: the slower stage bounds it (this matches the
+ * published two-host DGX H100 bus bandwidth, BENCHMARKS.md); latencies add.
  */
 export function allReduceUs(c: Cluster, bytes: number): number {
   const { intra, inter } = groups(c);
   if (c.hosts === 1) return ringAllReduceUs(bytes, intra);
-  return ringHalfUs(bytes, intra) + ringAllReduceUs(bytes / c.gpusPerHost, inter) + ringHalfUs(bytes, intra);
+  return pipelined([ringHalfUs(bytes, intra) + ringHalfUs(bytes, intra), ringAllReduceUs(bytes / c.gpusPerHost, inter)], [2 * (intra.ranks - 1) * intra.latencyUs, 2 * (inter.ranks - 1) * inter.latencyUs]);
+}
+
+/**
+ * All-reduce inside one NVLink host for small messages as inference engines run it (vLLM's
+ * custom all-reduce, one-shot: every rank reads the n-1 peer buffers over NVLink and reduces
+ * locally; two hops of latency), or the ring when that is faster (large messages).
+ */
+export function hostAllReduceUs(c: Cluster, bytes: number): number {
+  const { intra } = groups(c);
+  if (c.hosts > 1) return allReduceUs(c, bytes);
+  if (c.ranks <= 1) return 0;
+  const oneShot = 2 * intra.latencyUs + ((c.ranks - 1) * bytes / intra.bandwidth) * 1e6;
+  return Math.min(oneShot, ringAllReduceUs(bytes, intra));
 }
 
 export function reduceScatterUs(c: Cluster, bytes: number): number {
   const { intra, inter } = groups(c);
   if (c.hosts === 1) return ringHalfUs(bytes, intra);
-  return ringHalfUs(bytes, intra) + ringHalfUs(bytes / c.gpusPerHost, inter);
+  return pipelined([ringHalfUs(bytes, intra), ringHalfUs(bytes / c.gpusPerHost, inter)], [(intra.ranks - 1) * intra.latencyUs, (inter.ranks - 1) * inter.latencyUs]);
+}
+
+/** Stages that stream chunks to each other: the slowest stage's bandwidth time, plus every stage's latency. */
+function pipelined(stageUs: number[], latencyUs: number[]): number {
+  const lat = latencyUs.reduce((a, b) => a + b, 0);
+  return Math.max(...stageUs.map((us, i) => us - latencyUs[i]!)) + lat;
 }
 
 export function allGatherUs(c: Cluster, bytes: number): number {

@@ -20,6 +20,22 @@ export const KERNEL_CONSTANTS = {
     tileExponent: 0.894,
     /** Tensor-core dtypes reach a lower fraction of their much higher peak (micro.json llm_bf16 fit). */
     tensorCoreEfficiency: 0.7,
+    /**
+     * Tensor-core GEMMs on Hopper+ run persistent stream-K kernels (no partial last wave) and
+     * stream weights at this fraction of HBM bandwidth when memory bound (micro.json llm_bf16:
+     * 30 Llama 4 shaped bf16 GEMMs, M = 1 to 8192; fitted with tensorCoreEfficiency held at 0.7).
+     */
+    tensorCoreBandwidthEfficiency: 0.82,
+  },
+  attention: {
+    /** Flash attention prefill (SDPA, causal): fraction of bf16 peak (micro.json llm_bf16 attn_prefill, T = 1K-16K). */
+    prefillEfficiency: 0.73,
+    prefillFixedUs: 10,
+    /** Pipeline fill per wave of 128-query tiles over the SMs, us (same fit). */
+    prefillWaveUs: 8.5,
+    /** Decode (one query per sequence): KV streamed at this fraction of HBM bandwidth (attn_decode, 5 points). */
+    decodeBandwidthEfficiency: 0.92,
+    decodeFixedUs: 23,
   },
   bmm: {
     /** Batched small matrices (dot interaction): micro.json bmm_interaction + trace aten::bmm fit. */

@@ -16,28 +16,44 @@ export function dtypeBytes(dtype: Dtype): number {
 }
 
 /** Peak FLOP/s of a dtype, and the fraction of it a large GEMM reaches. */
-export function peakFor(gpu: Gpu, dtype: Dtype): { flopsPerSec: number; efficiency: number } {
+export function peakFor(gpu: Gpu, dtype: Dtype): { flopsPerSec: number; efficiency: number; tensor: boolean } {
   const p = gpu.peakFlopsPerSec;
   const tensor = dtype === "fp32" ? undefined : p[dtype] ?? (dtype === "fp8" ? p.fp16 ?? p.bf16 : p.fp16);
-  if (tensor === undefined) return { flopsPerSec: p.fp32, efficiency: C.efficiency };
-  return { flopsPerSec: tensor, efficiency: C.tensorCoreEfficiency };
+  if (tensor === undefined) return { flopsPerSec: p.fp32, efficiency: C.efficiency, tensor: false };
+  return { flopsPerSec: tensor, efficiency: C.tensorCoreEfficiency, tensor: true };
 }
 
 export function gemmUs(gpu: Gpu, m: number, n: number, k: number, batch: number, dtype: Dtype): number {
-  const { flopsPerSec, efficiency } = peakFor(gpu, dtype);
+  return groupedGemmUs(gpu, Array.from({ length: batch }, () => m), n, k, dtype);
+}
+
+/**
+ * Grouped GEMM: one kernel over groups of rows[g] x k times k x n, each with its own weights
+ * (MoE experts: rows[g] = tokens routed to expert g; batched GEMM: equal rows). Empty groups
+ * cost nothing; weights of every non-empty group are read once. Tensor-core dtypes use
+ * stream-K (tiles spread evenly, no partial last wave) and their own bandwidth efficiency.
+ * weightBytesPerValue: storage of the k x n weights when it differs from the compute dtype.
+ */
+export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: number, dtype: Dtype, weightBytesPerValue?: number): number {
+  const { flopsPerSec, efficiency, tensor } = peakFor(gpu, dtype);
+  const bandwidth = gpu.hbmBandwidthBytesPerSec * (tensor ? C.tensorCoreBandwidthEfficiency : C.bandwidthEfficiency);
   const bytes = dtypeBytes(dtype);
   const sms = gpu.smCount;
+  const used = rows.filter((r) => r > 0);
+  if (used.length === 0) return 0;
+  const m = used.reduce((a, b) => a + b, 0);
   let best = Infinity;
   for (const [tm, tn] of TILES) {
-    const tiles = batch * Math.ceil(m / tm) * Math.ceil(n / tn);
+    const tiles = used.reduce((t, r) => t + Math.ceil(r / tm), 0) * Math.ceil(n / tn);
     // Split-K fills idle SMs when there are too few output tiles (cuBLAS heuristics).
     const split = tiles < sms ? Math.max(1, Math.min(Math.floor(sms / tiles), Math.floor(k / 256))) : 1;
     const waves = Math.ceil((tiles * split) / sms);
     const tileEfficiency = Math.min(1, ((tm * tn) / (tm + tn) / 64) ** C.tileExponent);
-    const waveFill = (tiles * split) / (waves * sms);
-    const computeS = (2 * batch * m * n * k) / (flopsPerSec * efficiency * tileEfficiency * waveFill);
+    const waveFill = tensor ? Math.min(1, (tiles * split) / sms) : (tiles * split) / (waves * sms);
+    const computeS = (2 * m * n * k) / (flopsPerSec * efficiency * tileEfficiency * waveFill);
     const outputPasses = split > 1 ? 3 : 1;
-    const memoryS = (batch * (m * k + k * n + m * n * outputPasses) * bytes) / (gpu.hbmBandwidthBytesPerSec * C.bandwidthEfficiency);
+    // Weight-only quantisation (int4) reads fewer weight bytes than the compute dtype's.
+    const memoryS = ((m * k + m * n * outputPasses) * bytes + used.length * k * n * (weightBytesPerValue ?? bytes)) / bandwidth;
     const us = Math.max(computeS, memoryS) * 1e6 + C.fixedUs + (split > 1 ? C.splitKUs : 0);
     best = Math.min(best, us);
   }

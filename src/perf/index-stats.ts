@@ -50,5 +50,6 @@ export function uniqueFraction(dist: IndexDistribution, rows: number, lookups: n
 }
 
 export function hottestRowShare(dist: IndexDistribution, rows: number): number {
+  if (rows <= 1) return 1;
   return dist.kind === "uniform" ? 1 / rows : zipfMass(rows, dist.alpha, 0, 1);
 }

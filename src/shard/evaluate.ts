@@ -3,15 +3,16 @@
  * Sec. 5): model-parallel embeddings, data-parallel MLPs. Per rank: its shards' embedding
  * kernels (the kernel models), the dense part with batch / ranks (the single-GPU predictor's
  * graph, so both share one cost model), the forward and backward all-to-all of pooled
- * embeddings, overlapped with the bottom MLP (pipelining, Neo Sec. 5.2), and the all-reduce of
- * dense gradients, overlapped with the embedding backward.
+ * embeddings and the all-reduce of dense gradients, scheduled with their overlaps
+ * (schedule.ts, Neo Sec. 5.2).
  */
 import type { Cluster } from "../catalog/clusters.js";
 import { dlrmTrainingMemory } from "../graph/dlrm-memory.js";
 import { allReduceUs, allToAllUs, COMM_BYTES, quantizationUs, type CommDtype } from "../perf/collectives.js";
 import { predictWorkload } from "../predict.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { rankFixedUs, shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
+import { rankFixedUs, shardBytes, shardCost, tableInfos, type TableInfo } from "./table-costs.js";
+import { scheduleStep } from "./schedule.js";
 import type { PlanResult, RankStats, Shard } from "./types.js";
 
 /** Usable share of HBM (the rest: CUDA context, allocator fragmentation, NCCL buffers). */
@@ -59,7 +60,8 @@ export function evaluatePlan(w: DlrmWorkload, c: Cluster, shards: Shard[], strat
   const cb = COMM_BYTES[options.commDtype ?? "fp32"];
   const dense = options.dense ?? denseCost(w, c);
   const tables = tableInfos(w);
-  const emb = new Float64Array(N);
+  const fwd = new Float64Array(N);
+  const bwd = new Float64Array(N);
   const hbm = new Float64Array(N).fill(dense.memoryBytes);
   const send = new Float64Array(N);
   const used = new Uint8Array(N);
@@ -73,40 +75,43 @@ export function evaluatePlan(w: DlrmWorkload, c: Cluster, shards: Shard[], strat
       const cols = c1 - c0;
       used[r] = 1;
       hbm[r] = hbm[r]! + shardBytes(w, rows, cols);
-      if (s.type === "data-parallel") {
-        emb[r] = emb[r]! + shardUs(gpu, w, B / N, t.pooling, rows, cols);
-      } else if (s.type === "row-wise" || s.type === "table-row-wise") {
-        // Each rank serves every sample's lookups that fall in its rows (uniform share).
-        emb[r] = emb[r]! + shardUs(gpu, w, B, (t.pooling * rows) / t.rows, rows, cols);
-        send[r] = send[r]! + B * cols * cb;
-      } else {
-        emb[r] = emb[r]! + shardUs(gpu, w, B, t.pooling, rows, cols);
-        send[r] = send[r]! + B * cols * cb;
-      }
+      // Data-parallel replicas serve their own B / N samples; row-wise shards every sample's
+      // lookups that fall in their rows (uniform share); the others every sample's lookups.
+      const cost = s.type === "data-parallel" ? shardCost(gpu, w, B / N, t.pooling, rows, cols)
+        : s.type === "row-wise" || s.type === "table-row-wise" ? shardCost(gpu, w, B, (t.pooling * rows) / t.rows, rows, cols)
+        : shardCost(gpu, w, B, t.pooling, rows, cols);
+      fwd[r] = fwd[r]! + cost.fwdUs;
+      bwd[r] = bwd[r]! + cost.bwdUs;
+      if (s.type !== "data-parallel") send[r] = send[r]! + B * cols * cb;
     });
     if (s.type === "data-parallel") replicatedGradBytes += t.bytes;
   }
-  for (let r = 0; r < N; r++) if (used[r]) emb[r] = emb[r]! + rankFixedUs;
-  const a2a = allToAllUs(c, [...send]) + quantizationUs(c, Math.max(...send) * (4 / cb), options.commDtype ?? "fp32");
-  const allReduce = allReduceUs(c, dense.paramBytes + replicatedGradBytes);
-  const meanEmb = emb.reduce((a, b) => a + b, 0) / N;
-  // Overlaps (Neo Sec. 5.2): forward all-to-all behind the bottom MLP forward (a third of its
-  // time), backward all-to-all behind its backward (two thirds), dense all-reduce behind the
-  // embedding backward and update (two thirds of the embedding time).
-  const exposed = Math.max(0, a2a - dense.bottomGpuUs / 3) + Math.max(0, a2a - (2 * dense.bottomGpuUs) / 3) + Math.max(0, allReduce - (2 * meanEmb) / 3);
-  const perRank: RankStats[] = Array.from({ length: N }, (_, r) => ({
+  for (let r = 0; r < N; r++) {
+    if (!used[r]) continue;
+    fwd[r] = fwd[r]! + rankFixedUs.fwdUs;
+    bwd[r] = bwd[r]! + rankFixedUs.bwdUs;
+  }
+  const a2aUs = allToAllUs(c, [...send]) + quantizationUs(c, Math.max(...send) * (4 / cb), options.commDtype ?? "fp32");
+  const schedule = scheduleStep(
+    Array.from({ length: N }, (_, r) => ({ embFwdUs: fwd[r]!, embBwdUs: bwd[r]! })),
+    { denseUs: dense.gpuUs, bottomUs: dense.bottomGpuUs, a2aUs, allReduceUs: allReduceUs(c, dense.paramBytes + replicatedGradBytes) },
+  );
+  const emb = Array.from({ length: N }, (_, r) => fwd[r]! + bwd[r]!);
+  const perRank: RankStats[] = emb.map((e, r) => ({
     rank: r,
     hbmBytes: hbm[r]!,
-    embeddingUs: emb[r]!,
+    embeddingUs: e,
     denseUs: dense.gpuUs,
-    computeUs: Math.max(dense.hostUs, dense.gpuUs + emb[r]!),
-    commUs: exposed,
+    computeUs: Math.max(dense.hostUs, dense.gpuUs + e),
+    // Time this rank's GPU waits on communication (and on slower ranks at collectives).
+    commUs: Math.max(0, schedule.endUs[r]! - dense.gpuUs - e),
     a2aSendBytes: send[r]!,
   }));
-  const stepUs = Math.max(...perRank.map((p) => p.computeUs)) + exposed;
+  // A rank's step: its GPU schedule, or its host's op launches if those take longer.
+  const stepUs = Math.max(dense.hostUs, ...schedule.endUs);
   const capacity = gpu.hbmBytes * HBM_USABLE;
   const over = perRank.filter((p) => p.hbmBytes > capacity);
-  const maxEmb = Math.max(...emb);
+  const meanEmb = emb.reduce((a, b) => a + b, 0) / N;
   return {
     strategy,
     feasible: over.length === 0,
@@ -116,6 +121,7 @@ export function evaluatePlan(w: DlrmWorkload, c: Cluster, shards: Shard[], strat
     shards,
     perRank,
     // max >= mean by definition; clamp float rounding (a perfectly balanced plan gives -1e-16).
-    imbalance: meanEmb > 0 ? Math.max(0, maxEmb / meanEmb - 1) : 0,
+    imbalance: meanEmb > 0 ? Math.max(0, Math.max(...emb) / meanEmb - 1) : 0,
+    phases: schedule.phases,
   };
 }

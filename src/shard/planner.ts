@@ -8,42 +8,19 @@
 import type { Cluster } from "../catalog/clusters.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { HBM_USABLE, denseCost, evaluatePlan, splitRange, type DenseCost } from "./evaluate.js";
+import { HBM_USABLE, denseCost } from "./evaluate.js";
+import { planContext, type PlanContext, type PlanOptions } from "./context.js";
+import { explainShard, HOT_FACTOR } from "./explain.js";
+import { MILP_NODES, MILP_NODES_IN_BEST, milpIsSmall, milpIsTractable, solveMilp } from "./milp.js";
 import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
+import { all, DP_MAX_BYTES, columnWise, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
 
 export const STRATEGIES = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise", "data-parallel", "milp"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** Tables this small are replicated (data-parallel) by the search: all-reduce beats a lookup round trip. */
-const DP_MAX_BYTES = 256 * 1024;
 /** Narrowest column shard: a warp's 32-column chunk in the lookup kernel. */
 const MIN_COLUMN_SHARD = 32;
-
-interface Ctx {
-  w: DlrmWorkload;
-  c: Cluster;
-  tables: TableInfo[];
-  /** Table-wise cost of each table on one rank, us. */
-  twUs: number[];
-  capacity: number;
-  dense: DenseCost;
-}
-
-const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-function tableWise(t: TableInfo, rank: number): Shard {
-  return { table: t.index, type: "table-wise", ranks: [rank], rows: [[0, t.rows]], cols: [[0, t.dim]] };
-}
-function rowWise(t: TableInfo, ranks: number[], type: "row-wise" | "table-row-wise" = "row-wise"): Shard {
-  return { table: t.index, type, ranks, rows: splitRange(t.rows, ranks.length), cols: ranks.map(() => [0, t.dim] as [number, number]) };
-}
-function columnWise(t: TableInfo, ranks: number[], type: "column-wise" | "table-column-wise" = "column-wise"): Shard {
-  return { table: t.index, type, ranks, rows: ranks.map(() => [0, t.rows] as [number, number]), cols: splitRange(t.dim, ranks.length) };
-}
-function dataParallel(t: TableInfo, n: number): Shard {
-  return { table: t.index, type: "data-parallel", ranks: all(n), rows: all(n).map(() => [0, t.rows] as [number, number]), cols: all(n).map(() => [0, t.dim] as [number, number]) };
-}
 
 /** Per-rank load and memory while placing. */
 class Ranks {
@@ -66,9 +43,9 @@ class Ranks {
 }
 
 /** Place a table that does not fit (or is too hot for) one rank: row-wise within a host, else over all ranks. */
-function split(ctx: Ctx, ranks: Ranks, t: TableInfo): Shard {
+function split(ctx: PlanContext, ranks: Ranks, t: TableInfo): Shard {
   const g = ctx.c.gpusPerHost;
-  const perHost = Array.from({ length: ctx.c.hosts }, (_, h) => all(g).map((i) => h * g + i));
+  const perHost = all(ctx.c.hosts).map((h) => hostRanks(g, h));
   const hostLoad = (rs: number[]): number => rs.reduce((a, r) => a + ranks.load[r]!, 0);
   const fits = (rs: number[], k: number): boolean => rs.every((r) => ranks.bytes[r]! + shardBytes(ctx.w, Math.ceil(t.rows / k), t.dim) <= ctx.capacity);
   const host = perHost.filter((rs) => fits(rs, g)).sort((a, b) => hostLoad(a) - hostLoad(b))[0];
@@ -81,7 +58,7 @@ function split(ctx: Ctx, ranks: Ranks, t: TableInfo): Shard {
 }
 
 /** Longest-processing-time first: heaviest tables first onto the least-loaded rank that has room. */
-function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
+function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
   const ranks = new Ranks(ctx.c.ranks, ctx.dense.memoryBytes);
   const target = ctx.twUs.reduce((a, b) => a + b, 0) / ctx.c.ranks;
   const shards: Shard[] = [];
@@ -96,7 +73,7 @@ function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowS
     }
     const r = ranks.leastLoaded(bytes, ctx.capacity);
     // A table hotter than a rank's fair share, or too big for any rank, is split.
-    if (r < 0 || (allowSplit && ctx.twUs[i]! > 1.5 * target && ctx.c.ranks > 1)) {
+    if (r < 0 || (allowSplit && ctx.twUs[i]! > HOT_FACTOR * target && ctx.c.ranks > 1)) {
       shards.push(split(ctx, ranks, t));
       continue;
     }
@@ -107,13 +84,14 @@ function lpt(ctx: Ctx, order: number[], weight: (t: TableInfo) => number, allowS
 }
 
 /** Local search: move or swap table-wise shards off the most loaded rank while the maximum drops. */
-function improve(ctx: Ctx, shards: Shard[]): Shard[] {
+function improve(ctx: PlanContext, shards: Shard[]): Shard[] {
   const n = ctx.c.ranks;
-  const plan = evaluatePlan(ctx.w, ctx.c, shards, "search", { dense: ctx.dense });
-  const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs));
+  const plan = ctx.evaluate(shards, "search");
+  // Load = embedding time + the all-to-all time of what the rank sends, so moves balance both.
+  const load = Float64Array.from(plan.perRank.map((p) => p.embeddingUs + p.a2aSendBytes * ctx.a2aUsPerByte));
   const bytes = Float64Array.from(plan.perRank.map((p) => p.hbmBytes));
   const tw = shards.filter((s) => s.type === "table-wise");
-  const cost = (s: Shard): number => ctx.twUs[s.table]!;
+  const cost = (s: Shard): number => searchWeight(ctx, s.table);
   const mem = (s: Shard): number => shardBytes(ctx.w, ctx.tables[s.table]!.rows, ctx.tables[s.table]!.dim);
   for (let iter = 0; iter < 20 * n + 200; iter++) {
     let hi = 0;
@@ -150,23 +128,24 @@ function improve(ctx: Ctx, shards: Shard[]): Shard[] {
   return shards;
 }
 
+/** What a table-wise shard adds to its rank in the search: kernel time plus its all-to-all time. */
+function searchWeight(ctx: PlanContext, table: number): number {
+  return ctx.twUs[table]! + ctx.sendBytes[table]! * ctx.a2aUsPerByte;
+}
+
 function byDescending(xs: number[]): number[] {
   return all(xs.length).sort((a, b) => xs[b]! - xs[a]! || a - b);
 }
 
-export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "best"): PlanResult {
-  if (strategy === "milp") throw new UserError("--strategy milp is not available yet; use search (the default picks the best of the others)");
-  const tables = tableInfos(w);
-  const dense = denseCost(w, c);
-  const ctx: Ctx = {
-    w, c, tables, dense,
-    twUs: tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim)),
-    capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
-  };
-  const evaluate = (shards: Shard[], name: string): PlanResult => evaluatePlan(w, c, shards, name, { dense });
+/**
+ * Plan with one strategy, or (default) with all of them, returning the plan with the fastest
+ * predicted step. The MILP joins the default only where it is small enough to solve quickly.
+ */
+export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "best", options: PlanOptions = {}): Promise<PlanResult> {
+  const ctx = planContext(w, c, options);
+  const { tables, evaluate } = ctx;
   const n = c.ranks;
-  const hostRanks = (i: number): number[] => all(c.gpusPerHost).map((g) => ((i % c.hosts) * c.gpusPerHost + g));
-  const build: Record<Exclude<Strategy, "best" | "milp">, () => PlanResult> = {
+  const build: Record<Exclude<Strategy, "best">, () => PlanResult | Promise<PlanResult>> = {
     "table-wise": () => evaluate(lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, false), "table-wise"),
     "row-wise": () => evaluate(tables.map((t) => rowWise(t, all(n))), "row-wise"),
     // Column shards of at least 32 columns (one warp's chunk in the lookup kernel), rotated over ranks.
@@ -174,21 +153,38 @@ export function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strategy = "
       const k = Math.min(n, Math.max(1, Math.floor(t.dim / MIN_COLUMN_SHARD)));
       return columnWise(t, all(k).map((j) => (i * k + j) % n));
     }), "column-wise"),
-    "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(i), "table-row-wise")), "table-row-wise"),
+    "table-row-wise": () => evaluate(tables.map((t, i) => rowWise(t, hostRanks(c.gpusPerHost, i % c.hosts), "table-row-wise")), "table-row-wise"),
     "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
     greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
-    search: () => evaluate(improve(ctx, lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, true)), "search"),
+    search: () => {
+      const weight = tables.map((t) => searchWeight(ctx, t.index));
+      return evaluate(improve(ctx, lpt(ctx, byDescending(weight), (t) => weight[t.index]!, true)), "search");
+    },
+    milp: async () => {
+      if (!milpIsTractable(ctx)) throw new UserError(`--strategy milp: ${tables.length} tables x ${n} ranks is too large for the exact solver; use search (the default)`);
+      const start = (build.search() as PlanResult).shards;
+      const shards = await solveMilp(ctx, { seconds: ctx.options.milpSeconds, nodes: strategy === "milp" ? MILP_NODES : MILP_NODES_IN_BEST }, start);
+      if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan (${tables.length} tables x ${n} ranks; proven infeasible, or no solution within the limit); try --strategy search or a larger --milp-seconds`);
+      return evaluate(shards, "milp");
+    },
   };
-  if (strategy !== "best") return build[strategy]();
-  const candidates = (Object.keys(build) as Array<keyof typeof build>).map((k) => build[k]());
+  const explained = (p: PlanResult): PlanResult => ({ ...p, why: p.shards.map((s) => explainShard(ctx, s)) });
+  if (strategy !== "best") return explained(await build[strategy]());
+  const names = (Object.keys(build) as Array<keyof typeof build>).filter((k) => k !== "milp" || milpIsSmall(ctx));
+  const candidates: PlanResult[] = [];
+  for (const k of names) {
+    // A MILP that finds nothing in time simply drops out of the comparison.
+    const p = await Promise.resolve(build[k]()).catch((e: unknown) => { if (k === "milp" && e instanceof UserError) return undefined; throw e; });
+    if (p) candidates.push(p);
+  }
   const feasible = candidates.filter((p) => p.feasible);
   const pool = feasible.length ? feasible : candidates;
   // Ties (a host-bound step) go to the plan with the least GPU work and exposed communication.
   const gpuKey = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.denseUs + r.embeddingUs)) + (p.perRank[0]?.commUs ?? 0);
   const best = pool.reduce((a, b) => (b.stepUs < a.stepUs - 1e-9 || (Math.abs(b.stepUs - a.stepUs) <= 1e-9 && gpuKey(b) < gpuKey(a)) ? b : a));
   if (!feasible.length) best.infeasibleReason = infeasibility(w, c);
-  return { ...best, strategy: `best (${best.strategy})` };
+  return explained({ ...best, strategy: `best (${best.strategy})` });
 }
 
 /** What is missing when no plan fits: the model's HBM need against the cluster's. */

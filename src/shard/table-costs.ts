@@ -44,18 +44,25 @@ export function shardBytes(w: DlrmWorkload, rows: number, cols: number): number 
 }
 
 /**
- * Embedding time (fwd + bwd + update), us, of a shard that serves `bags` samples, each with
- * `pooling` lookups, of `cols` columns of a table with `rows` rows (variable part only).
+ * Embedding time, us, of a shard that serves `bags` samples, each with `pooling` lookups, of
+ * `cols` columns of a table with `rows` rows (variable part only): forward, and backward with
+ * the optimizer update.
  */
-export function shardUs(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number, rows: number, cols: number): number {
-  if (bags <= 0 || pooling <= 0) return 0;
+export function shardCost(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number, rows: number, cols: number): { fwdUs: number; bwdUs: number } {
+  if (bags <= 0 || pooling <= 0) return { fwdUs: 0, bwdUs: 0 };
   const lookups = bags * pooling;
   const u = uniqueFraction(w.model.indexDistribution, rows, lookups);
   const fwd = embeddingForwardUs(gpu, { bags, pooling, dim: cols, elementBytes: F32, uniqueFraction: u }) - E.forwardFixedUs;
   const bwd = embeddingBackwardUs(gpu, { lookups, dim: cols, elementBytes: F32 }) - E.backwardFixedUs;
   const upd = (embeddingUpdateUs(gpu, { lookups, dim: cols, hottestRowShare: hottestRowShare(w.model.indexDistribution, rows) }) - E.updateFixedUs) * OPTIMIZER[w.training.optimizer].updateFactor;
-  return fwd + bwd + upd;
+  return { fwdUs: fwd, bwdUs: bwd + upd };
 }
 
-/** Fixed kernel costs a rank with any embedding shard pays once (fused forward, backward, update). */
-export const rankFixedUs = E.forwardFixedUs + E.backwardFixedUs + E.updateFixedUs;
+/** Forward + backward + update time of a shard, us (shardCost summed). */
+export function shardUs(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number, rows: number, cols: number): number {
+  const c = shardCost(gpu, w, bags, pooling, rows, cols);
+  return c.fwdUs + c.bwdUs;
+}
+
+/** Fixed kernel costs a rank with any embedding shard pays once (fused forward; backward and update). */
+export const rankFixedUs = { fwdUs: E.forwardFixedUs, bwdUs: E.backwardFixedUs + E.updateFixedUs };

@@ -1,3 +1,5 @@
+import type { RankPhase } from "./schedule.js";
+
 /** Sharding plans: how each embedding table is split over ranks (TorchRec's vocabulary). */
 export type ShardingType = "data-parallel" | "table-wise" | "row-wise" | "column-wise" | "table-row-wise" | "table-column-wise";
 
@@ -36,4 +38,8 @@ export interface PlanResult {
   shards: Shard[];
   perRank: RankStats[];
   imbalance: number;
+  /** Every rank's compute and communication phases (for timelines). */
+  phases: RankPhase[];
+  /** Why each shard (same order) got its sharding type. */
+  why?: string[];
 }

@@ -4,6 +4,7 @@
  * docs/workload-format.md and accepts ../shared/groundtruth/h100/workloads/*.json as they are.
  */
 import { z } from "zod";
+import { MoeTransformerModel } from "./moe-transformer.js";
 
 const positiveInt = z.number().int().positive();
 
@@ -37,8 +38,8 @@ export const DlrmModel = z.object({
 });
 export type DlrmModel = z.infer<typeof DlrmModel>;
 
-/** Placeholder for the MoE transformer kind (issue 6); validated there. */
-export const MoeTransformerModel = z.looseObject({ kind: z.literal("moe-transformer") });
+/** The MoE transformer kind (Llama 4, Mixtral, DeepSeek-V3, ...): spec/moe-transformer.ts. */
+export { MoeTransformerModel };
 
 export const Model = z.discriminatedUnion("kind", [DlrmModel, MoeTransformerModel]);
 export type Model = z.infer<typeof Model>;

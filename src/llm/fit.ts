@@ -1,0 +1,102 @@
+/**
+ * Does a model fit N GPUs, and the largest context: single sequence and per sequence of a
+ * batch, with every layer holding full KV (vLLM 0.8's accounting) and with a hybrid cache
+ * (chunked layers bounded by their window), capped at the model's maximum position.
+ */
+import type { Gpu } from "../catalog/gpus.js";
+import { UserError } from "../spec/errors.js";
+import type { KvPrecision, MoeTransformerModel, WeightPrecision } from "../spec/moe-transformer.js";
+import { countParams } from "./params.js";
+import { SERVING, kvPerToken, runtimeReserve, usableBytes, weightBytes, type Parallelism, type Reserve } from "./memory.js";
+
+export interface FitOptions {
+  weights: WeightPrecision;
+  kv: KvPrecision;
+  count: number;
+  tp?: number;
+  pp?: number;
+  ep?: number;
+  batch?: number;
+  utilization?: number;
+  /** Context the deployment must hold at least to count as fitting (default: one prefill chunk). */
+  minContext?: number;
+}
+
+export interface FitResult {
+  fits: boolean;
+  params: { total: number; active: number };
+  weightsBytes: number;
+  kvBytesPerToken: number;
+  maxContextTokens: number;
+  maxContextTokensHybrid: number;
+  detail: {
+    parallelism: Parallelism;
+    batch: number;
+    usableBytesPerGpu: number;
+    weightsBytesPerGpu: number;
+    reserve: Reserve;
+    freeForKvBytesPerGpu: number;
+    kvBytesPerTokenPerGpu: number;
+    kvBytesPerTokenGlobalPerGpu: number;
+    /** Context KV would allow before the cap at maxPosition. */
+    uncappedContextTokens: number;
+    uncappedContextTokensHybrid: number;
+    maxPosition: number;
+    minContext: number;
+  };
+}
+
+export function parallelism(o: Pick<FitOptions, "count" | "tp" | "pp" | "ep">): Parallelism {
+  const pp = o.pp ?? 1;
+  const tp = o.tp ?? Math.floor(o.count / pp);
+  const ep = o.ep ?? 1;
+  if (tp * pp !== o.count) throw new UserError(`--count ${o.count}: expected tensor parallel x pipeline parallel = count, found tp ${tp} x pp ${pp}`);
+  if (ep > tp || tp % ep !== 0) throw new UserError(`--ep ${ep}: expected a divisor of the tensor-parallel degree ${tp} (experts are placed over the tp group)`);
+  return { tp, pp, ep };
+}
+
+/** Largest single-sequence context for `free` bytes: all layers full, or chunked layers capped at window w. */
+export function contextFor(free: number, all: number, global: number, chunkedTotal: number, window: number | undefined): { full: number; hybrid: number } {
+  if (free <= 0) return { full: 0, hybrid: 0 };
+  const full = Math.floor(free / all);
+  if (window === undefined || full <= window) return { full, hybrid: full };
+  if (global === 0) return { full, hybrid: Number.POSITIVE_INFINITY };
+  return { full, hybrid: Math.floor((free - window * chunkedTotal) / global) };
+}
+
+export function fitModel(m: MoeTransformerModel, gpu: Gpu, o: FitOptions): FitResult {
+  const par = parallelism(o);
+  const batch = o.batch ?? 1;
+  const p = countParams(m);
+  const w = weightBytes(m, o.weights, par);
+  const k = kvPerToken(m, o.kv, par);
+  const reserve = runtimeReserve(m, par);
+  const usable = usableBytes(gpu, o.utilization);
+  const free = usable - w.perGpu - reserve.total;
+  const window = m.attention.chunkSize === undefined ? undefined : m.attention.chunkSize + SERVING.maxNumBatchedTokens;
+  const c = contextFor(free / batch, k.allLayersPerGpu, k.globalPerGpu, k.chunkedLayersPerGpu * k.chunkedLayerPerGpu, window);
+  const cap = (x: number): number => Math.max(0, Math.min(x, m.maxPosition));
+  const minContext = o.minContext ?? Math.min(SERVING.maxNumBatchedTokens, m.maxPosition);
+  return {
+    fits: cap(c.full) >= minContext,
+    params: { total: p.total, active: p.active },
+    weightsBytes: w.total,
+    kvBytesPerToken: k.allLayers,
+    maxContextTokens: cap(c.full),
+    maxContextTokensHybrid: cap(c.hybrid),
+    detail: {
+      parallelism: par,
+      batch,
+      usableBytesPerGpu: usable,
+      weightsBytesPerGpu: w.perGpu,
+      reserve,
+      freeForKvBytesPerGpu: free,
+      kvBytesPerTokenPerGpu: k.allLayersPerGpu,
+      kvBytesPerTokenGlobalPerGpu: k.globalPerGpu,
+      uncappedContextTokens: Math.max(0, c.full),
+      uncappedContextTokensHybrid: Math.max(0, c.hybrid),
+      maxPosition: m.maxPosition,
+      minContext,
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The MoE transformer model kind (`model.kind: "moe-transformer"`): a decoder-only LLM with
+ * routed + shared experts, dense/MoE layer interleaving, global or chunked (local) attention per
+ * layer, optional MLA (DeepSeek-V3) and a vision encoder. Field names follow Hugging Face
+ * transformers' configs (Llama4TextConfig, MixtralConfig, DeepseekV3Config) so that
+ * `strata llm import` is a renaming; docs/llm.md lists the mapping.
+ */
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+/** Storage precision of weights (int4: 4-bit values plus one bf16 scale per group). */
+export const WeightPrecision = z.enum(["bf16", "fp8", "int4"]);
+export type WeightPrecision = z.infer<typeof WeightPrecision>;
+export const KvPrecision = z.enum(["bf16", "fp8"]);
+export type KvPrecision = z.infer<typeof KvPrecision>;
+
+/** Parameter groups: the unit of quantisation choices and of the parameter breakdown. */
+export const ParamGroup = z.enum(["embeddings", "attention", "routedExperts", "sharedExperts", "denseFfn", "router", "norms", "vision"]);
+export type ParamGroup = z.infer<typeof ParamGroup>;
+
+export const Attention = z.object({
+  heads: positiveInt,
+  kvHeads: positiveInt,
+  headDim: positiveInt,
+  /** iRoPE (Llama 4): RoPE layers attend within chunks of this many tokens (HF attention_chunk_size). */
+  chunkSize: positiveInt.optional(),
+  /** Every n-th layer (1-based: layers n-1, 2n-1, ...) is global, no RoPE (HF no_rope_layer_interval); the others are chunked. */
+  globalEvery: positiveInt.optional(),
+  /** Explicit per-layer pattern instead: "global" | "chunked", one per layer (HF no_rope_layers inverted). */
+  layerTypes: z.array(z.enum(["global", "chunked"])).optional(),
+  /** Multi-head latent attention (DeepSeek-V2/V3): KV cache holds one latent of kvLoraRank + ropeDim per token and layer. */
+  mla: z.object({ qLoraRank: nonNegativeInt, kvLoraRank: positiveInt, ropeDim: positiveInt, nopeDim: positiveInt, vDim: positiveInt }).optional(),
+});
+export type Attention = z.infer<typeof Attention>;
+
+export const Moe = z.object({
+  /** Routed experts per MoE layer (HF num_local_experts / n_routed_experts). */
+  experts: positiveInt,
+  /** Experts each token is routed to (HF num_experts_per_tok). */
+  topK: positiveInt,
+  /** Shared experts per MoE layer, always active (Llama 4: 1; DeepSeek-V3: 1; Mixtral: 0). */
+  sharedExperts: nonNegativeInt.default(0),
+  /** Intermediate width of one expert (HF intermediate_size / moe_intermediate_size). */
+  expertIntermediate: positiveInt,
+  /** Intermediate width of one shared expert; defaults to expertIntermediate. */
+  sharedIntermediate: positiveInt.optional(),
+  /** Every n-th layer is MoE (HF interleave_moe_layer_step: 1 = all, 2 = layers 1, 3, 5, ...). */
+  every: positiveInt.default(1),
+  /** The first k layers are dense (DeepSeek-V3 first_k_dense_replace). */
+  firstDense: nonNegativeInt.default(0),
+  /** Explicit MoE layer indices instead (HF moe_layers). */
+  layers: z.array(nonNegativeInt).optional(),
+});
+export type Moe = z.infer<typeof Moe>;
+
+export const Vision = z.object({
+  layers: positiveInt,
+  hidden: positiveInt,
+  intermediate: positiveInt,
+  patchSize: positiveInt.default(14),
+  imageSize: positiveInt.default(336),
+  channels: positiveInt.default(3),
+  /** Width of the vision encoder's output projection (Llama 4 vision_output_dim). */
+  outputDim: positiveInt.optional(),
+  /** Llama 4 pixel-shuffle adapter: inner width (projector_input_dim) and ratio. */
+  adapterIntermediate: positiveInt.optional(),
+});
+export type Vision = z.infer<typeof Vision>;
+
+export const MoeTransformerModel = z.object({
+  kind: z.literal("moe-transformer"),
+  hidden: positiveInt,
+  layers: positiveInt,
+  vocab: positiveInt,
+  attention: Attention,
+  moe: Moe,
+  /** Width of the dense (non-MoE) layers' FFN (HF intermediate_size_mlp / intermediate_size). */
+  denseIntermediate: positiveInt.optional(),
+  /** SwiGLU: gate, up and down projections (3 matrices); false: up and down only. */
+  gatedFfn: z.boolean().default(true),
+  tieEmbeddings: z.boolean().default(false),
+  /** Largest position the model supports (HF max_position_embeddings). */
+  maxPosition: positiveInt,
+  vision: Vision.optional(),
+  /**
+   * What stays in bf16 when the weights are stored in fp8 or int4. Default: embeddings, router,
+   * norms and vision (the common practice of FP8/AWQ checkpoints); a published checkpoint that
+   * keeps more (Maverick FP8 keeps attention, shared expert and dense FFN) lists them here.
+   */
+  keepBf16: z.object({ fp8: z.array(ParamGroup).optional(), int4: z.array(ParamGroup).optional() }).default({}),
+  /** Values per int4 scale group (AWQ/GPTQ default 128). */
+  int4GroupSize: positiveInt.default(128),
+});
+export type MoeTransformerModel = z.infer<typeof MoeTransformerModel>;
