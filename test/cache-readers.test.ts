@@ -98,6 +98,7 @@ describe("trace readers on bad input", () => {
     expect((bad as UserError).message).toMatch(/bad\.csv:3: size \(column 2\): expected a non-negative number, found "abc"/);
     expect((count(f, "csv", { id: "nope" }) as UserError).message).toMatch(/id column: expected .* found "nope"/);
     expect(count(tmp("noheader.csv", "5\n6\n5\n"), "csv")).toBe(3);
+    expect(count(tmp("bom.csv", "\ufefftime,id\n1,2\n"), "csv")).toBe(1);
     expect(count(tmp("emb.csv", "table,row\n0,5\n1,5\n"), "embedding-csv")).toBe(2);
     expect((count(tmp("emb-bad.csv", "0,5\n1\n"), "embedding-csv") as UserError).message).toMatch(/:2: row \(column 2\)/);
   });

@@ -1,7 +1,7 @@
 /**
  * A binary min-heap of dense ids with per-id keys (k1, then k2) and a position index, so a key
- * can change in O(log n) (Cormen et al., Introduction to Algorithms, ch. 6). LFU keys by
- * (frequency, arrival order); Belady by the negated next-access index.
+ * can change in O(log n) (Cormen et al., Introduction to Algorithms, ch. 6). Belady keys by the
+ * negated next-access index; SHARDS_max by the negated id hash.
  */
 export class IndexedHeap {
   heap = new Int32Array(1024);

@@ -54,8 +54,11 @@ export function parseId(s: string, out: Uint32Array, at: number): boolean {
 /** A (possibly zstd-compressed) text file in chunks that end at line ends (the last may not). */
 function* lineChunks(file: string, progress?: (done: number, total: number) => void): Generator<Uint8Array> {
   let carry = new Uint8Array(0);
+  let first = true;
   for (const chunk of fileChunks(file, progress, 1 << 22)) {
-    let buf = chunk;
+    // A UTF-8 byte-order mark is not part of the first field.
+    let buf = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+    first = false;
     if (carry.length > 0) {
       buf = new Uint8Array(carry.length + chunk.length);
       buf.set(carry);
