@@ -49,6 +49,15 @@ describe("golden: cloudPhysicsIO against libCacheSim", () => {
     for (let i = 0; i < big.length; i++) expect(Math.abs(s[i]!.missRatio - e[i]!.missRatio)).toBeLessThan(0.03);
   });
 
+  it("SHARDS fixed size keeps at most s_max objects and stays within 0.04 of the exact curve from 1/R up", () => {
+    const grid = [1000, 3000, 10000, 30000];
+    const e = lruMrc(openTrace(BIN, "oracleGeneral")).at(grid);
+    const m = lruMrc(openTrace(BIN, "oracleGeneral"), { maxObjects: 8192 });
+    expect(m.objects).toBeLessThanOrEqual(8192);
+    expect(m.rate).toBeLessThan(1);
+    m.at(grid).forEach((p, i) => expect(Math.abs(p.missRatio - e[i]!.missRatio)).toBeLessThan(0.04));
+  });
+
   it("round trip: oracleGeneral -> CSV -> oracleGeneral reproduces the file byte for byte (next-access indices recomputed)", () => {
     const dir = mkdtempSync(join(tmpdir(), "strata-cache-"));
     writeCsv(openTrace(BIN, "oracleGeneral"), join(dir, "t.csv"));

@@ -46,6 +46,29 @@ describe("cache properties", () => {
     );
   });
 
+  it("the exact MRC equals simulation on traces long enough to compact the stack many times (objects and bytes)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 20, max: 3000 }), (seed, universe) => {
+        // a skewed stream of 5,000 requests: squares of uniform draws favour small ids
+        let x = seed;
+        const ids = Array.from({ length: 5000 }, () => {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          return Math.floor(((x / 2 ** 32) ** 2) * universe);
+        });
+        const sizes = ids.map((id) => 1 + (id % 5));
+        const caps = [1, 2, 7, 30, 100, 400, 1000, 3000];
+        const m = lruMrc(arraySource(ids, undefined, 512));
+        const sim = simulate(arraySource(ids), caps.map((size) => ({ policy: "lru" as const, size })));
+        expect(m.at(caps).map((p) => p.missRatio)).toEqual(sim.map((r) => r.missRatio));
+        const byteCaps = [5, 40, 300, 1024];
+        const mb = lruMrc(arraySource(ids, sizes, 512), { bytes: true });
+        const sb = simulate(arraySource(ids, sizes), byteCaps.map((size) => ({ policy: "lru" as const, size })), { bytes: true });
+        expect(mb.at(byteCaps).map((p) => p.missRatio)).toEqual(sb.map((r) => r.missRatio));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it("the byte-weighted MRC equals byte-mode LRU simulation when every object fits (sizes up to 1,024 bytes are exact bins)", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 300 }), (pairs) => {

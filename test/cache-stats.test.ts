@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { arraySource } from "../src/cache/array-source.js";
 import { blockSource, readAmplification, type BlockCounter } from "../src/cache/blocks.js";
-import { dlrmMixTrace, zipfTrace } from "../src/cache/generate.js";
+import { dlrmMixTrace, workloadTrace, zipfTrace } from "../src/cache/generate.js";
 import { simulate } from "../src/cache/simulate.js";
 import { traceStats } from "../src/cache/stats.js";
 import { ID_HI, ID_LO } from "../src/cache/trace.js";
+import { expectedDistinct } from "../src/perf/index-stats.js";
+import { Workload, type DlrmWorkload } from "../src/spec/workload.js";
 
 describe("trace statistics and the block view", () => {
   it("counts requests, objects, one-hit wonders, reuse distances and the working set", () => {
@@ -47,5 +49,23 @@ describe("trace statistics and the block view", () => {
     const share = mix.filter((_, i) => i % 2 === 1 && mix[i] === 1).length / (mix.length / 2);
     expect(share).toBeGreaterThan(0.7);
     expect(share).toBeLessThan(0.8);
+  });
+});
+
+describe("workload access streams", () => {
+  it("a workload's lookups have the distinct rows per batch that the perf model expects (index-stats)", () => {
+    for (const indexDistribution of [{ kind: "uniform" as const }, { kind: "zipf" as const, alpha: 1.05 }]) {
+      const w = Workload.parse({
+        name: "t",
+        model: { kind: "dlrm", bottomMlp: [13, 16], topMlp: [1], embeddingDim: 16, indexDistribution, tables: [{ rows: 1000, pooling: 2 }, { rows: 200_000, pooling: 3 }] },
+        training: { batchSize: 4096 },
+      }) as DlrmWorkload;
+      const seen = [new Set<number>(), new Set<number>()];
+      for (const b of workloadTrace(w, { steps: 1, seed: 3 }).batches()) for (let i = 0; i < b.n; i++) seen[b.rec[i * 6 + ID_HI]!]!.add(b.rec[i * 6 + ID_LO]!);
+      w.model.tables.forEach((t, i) => {
+        const expected = expectedDistinct(indexDistribution, t.rows, 4096 * t.pooling);
+        expect(Math.abs(seen[i]!.size / expected - 1)).toBeLessThan(0.03);
+      });
+    }
   });
 });

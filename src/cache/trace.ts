@@ -26,8 +26,11 @@ export interface TraceSource {
   format: TraceFormat | "generated";
   /** whether records carry next-access indices (oracleGeneral) */
   hasNext: boolean;
-  /** stream the requests (again from the start on every call); `progress(done, total)` in bytes read, or requests generated */
-  batches(progress?: (done: number, total: number) => void): Generator<Batch>;
+  /**
+   * Stream the requests (again from the start on every call); `progress(done, total)` in bytes
+   * read, or requests generated; `records`: preferred batch size, where the reader can choose.
+   */
+  batches(progress?: (done: number, total: number) => void, records?: number): Generator<Batch>;
 }
 
 /** Next-access index of record i as a number (Infinity for -1 or any negative value). */

@@ -137,17 +137,18 @@ export function registerCache(program: Command): void {
   addTraceOptions(cache.command("mrc").description("LRU miss-ratio curve: exact (one pass, all sizes) or SHARDS-sampled"))
     .option("--sample <rate>", "SHARDS at a fixed sampling rate in (0, 1], e.g. 0.01", parsePositiveNumber("--sample"))
     .option("--max-objects <n>", "SHARDS at a fixed size: track at most this many objects", parsePositiveNumber("--max-objects"))
+    .option("--seed <n>", "SHARDS: hash seed (which objects are sampled)", (v) => Number(v))
     .option("--size <list>", "report these sizes (default: 100 sizes spread geometrically up to the largest distance, from 1/R when sampled)")
     .option("--bytes", "sizes in bytes (stack distances weighted by request sizes)")
     .option("--json", "print JSON")
-    .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; size?: string; bytes?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; seed?: number; size?: string; bytes?: boolean; json?: boolean }) => {
       if (o.sample !== undefined && o.sample > 1) throw new UserError(`--sample: expected a rate in (0, 1], found ${o.sample}`);
       const given = o.size ? parseSizes(o.size) : undefined;
       const bytes = Boolean(o.bytes || given?.bytes);
       const bar = await progressBar(o.sample || o.maxObjects ? "sampling" : "stack distances");
       let m;
       try {
-        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, progress: bar.update });
+        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, seed: o.seed === undefined ? undefined : o.seed >>> 0, progress: bar.update });
       } finally {
         bar.stop();
       }

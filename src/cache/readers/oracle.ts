@@ -62,8 +62,9 @@ export function oracleSource(file: string): TraceSource {
     file,
     format: "oracleGeneral",
     hasNext: true,
-    *batches(progress) {
-      const buf = new Uint8Array(CHUNK);
+    *batches(progress, records) {
+      const chunk = records ? RECORD_BYTES * records : CHUNK;
+      const buf = new Uint8Array(chunk);
       const rec = new Uint32Array(buf.buffer);
       const batch: Batch = { rec, n: 0 };
       let fill = 0;
@@ -82,7 +83,7 @@ export function oracleSource(file: string): TraceSource {
         // Plain file: read straight into the record buffer behind the carried-over partial record.
         try {
           for (let pos = 0; ; ) {
-            const got = readSync(fd, buf, fill, CHUNK - fill, pos);
+            const got = readSync(fd, buf, fill, chunk - fill, pos);
             if (got === 0) break;
             pos += got;
             fill += got;
@@ -94,13 +95,13 @@ export function oracleSource(file: string): TraceSource {
         }
       } else {
         closeSync(fd);
-        for (const chunk of fileChunks(file, progress)) {
-          for (let off = 0; off < chunk.length; ) {
-            const take = Math.min(chunk.length - off, CHUNK - fill);
-            buf.set(chunk.subarray(off, off + take), fill);
+        for (const part of fileChunks(file, progress)) {
+          for (let off = 0; off < part.length; ) {
+            const take = Math.min(part.length - off, chunk - fill);
+            buf.set(part.subarray(off, off + take), fill);
             fill += take;
             off += take;
-            if (fill >= RECORD_BYTES * 65536) yield* flush();
+            if (fill >= Math.min(chunk, RECORD_BYTES * 65536)) yield* flush();
           }
         }
       }
