@@ -1,5 +1,5 @@
 /** Planner benchmarks: plan quality on seeded workloads, the MILP, planning speed, collectives vs nccl-tests, scaling over hosts. */
-import { resolveCluster, type Cluster } from "../src/catalog/clusters.js";
+import { reshapeCluster, resolveCluster, type Cluster } from "../src/catalog/clusters.js";
 import { dlrmPreset, randomDlrm } from "../src/catalog/dlrm-presets.js";
 import { allGatherUs, allReduceUs, allToAllUs, type CommDtype } from "../src/perf/collectives.js";
 import { planSharding, type Strategy } from "../src/shard/planner.js";
@@ -8,7 +8,6 @@ import { Workload, type DlrmWorkload } from "../src/spec/workload.js";
 const asDlrm = (w: unknown): DlrmWorkload => Workload.parse(w) as DlrmWorkload;
 const BASELINES: Strategy[] = ["search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise"];
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const withHosts = (c: Cluster, hosts: number): Cluster => ({ ...c, hosts, ranks: hosts * c.gpusPerHost });
 
 async function planQuality() {
   const cluster = resolveCluster("h100-16x8");
@@ -25,7 +24,7 @@ async function planQuality() {
 async function milpQuality() {
   const rows = [];
   for (const [clusterId, hosts] of [["dgx-h100-8", 1], ["h100-16x8", 2]] as const) {
-    const c = withHosts(resolveCluster(clusterId), hosts);
+    const c = reshapeCluster(resolveCluster(clusterId), hosts);
     const step: number[] = [];
     const emb: number[] = [];
     let seconds = 0;
@@ -56,7 +55,7 @@ async function scaling(preset: string, base: Cluster, batch: (hosts: number) => 
   for (const hosts of [1, 2, 4, 8, 16]) {
     const raw = dlrmPreset(preset, 1) as { training: object };
     const w = asDlrm({ ...raw, training: { ...raw.training, batchSize: batch(hosts) } });
-    const p = await planSharding(w, withHosts(base, hosts));
+    const p = await planSharding(w, reshapeCluster(base, hosts));
     rows.push({ hosts, batch: batch(hosts), feasible: p.feasible, stepMs: p.stepUs / 1000, samplesPerSec: p.samplesPerSec, strategy: p.strategy });
   }
   return rows;
@@ -77,7 +76,7 @@ function scalingTable(rows: Awaited<ReturnType<typeof scaling>>): string[] {
  */
 function ncclComparison(): string[] {
   const dgx = resolveCluster("dgx-h100-8");
-  const two = withHosts(resolveCluster("h100-16x8"), 2);
+  const two = reshapeCluster(resolveCluster("h100-16x8"), 2);
   const S = 8 * 2 ** 30;
   const busbw = (us: number, factor: number): number => (S / (us / 1e6)) * factor / 1e9;
   const n = 8;

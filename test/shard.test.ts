@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { resolveCluster, type Cluster } from "../src/catalog/clusters.js";
+import { reshapeCluster, resolveCluster } from "../src/catalog/clusters.js";
 import { randomDlrm } from "../src/catalog/dlrm-presets.js";
 import { allReduceUs, allToAllUs, quantizationUs, reduceScatterUs } from "../src/perf/collectives.js";
 import { HBM_USABLE } from "../src/shard/evaluate.js";
@@ -14,7 +14,7 @@ import { Workload } from "../src/spec/workload.js";
 import { ROOT, strata } from "./helpers.js";
 
 const dgx = resolveCluster("dgx-h100-8");
-const twoHosts: Cluster = { ...resolveCluster("h100-16x8"), hosts: 2, ranks: 16 };
+const twoHosts = reshapeCluster(resolveCluster("h100-16x8"), 2);
 const workload = (seed: number, tables: number): DlrmWorkload => Workload.parse(randomDlrm(seed, tables, 4096)) as DlrmWorkload;
 
 /** Every table is covered exactly once: row x column rectangles tile it (replicas: each covers it). */
@@ -79,7 +79,7 @@ describe("sharding planner", () => {
     const base = randomDlrm(1, 5, 8192);
     const tables = [30, 30, 20, 20, 20].map((pooling) => ({ rows: 1_000_000, dim: 64, pooling }));
     const w = Workload.parse({ ...base, model: { ...base.model, tables } }) as DlrmWorkload;
-    const pair: Cluster = { ...dgx, gpusPerHost: 2, ranks: 2 };
+    const pair = reshapeCluster(dgx, 1, 2);
     const maxEmb = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.embeddingUs));
     const lpt = await planSharding(w, pair, "table-wise");
     const milp = await planSharding(w, pair, "milp");
@@ -163,7 +163,7 @@ describe("multi-GPU step schedule", () => {
 
 describe("collective models", () => {
   it("one rank communicates nothing; more bytes never take less time", () => {
-    const one: Cluster = { ...dgx, gpusPerHost: 1, ranks: 1 };
+    const one = reshapeCluster(dgx, 1, 1);
     expect(allReduceUs(one, 1e9)).toBe(0);
     expect(allToAllUs(one, [1e9])).toBe(0);
     fc.assert(fc.property(fc.double({ min: 1, max: 1e10, noNaN: true }), fc.double({ min: 1, max: 1e10, noNaN: true }), (a, b) => {

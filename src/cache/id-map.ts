@@ -43,33 +43,27 @@ export class IdMap {
       if (!this.growDirect(lo, hi)) return this.get(lo, hi);
       return this.addDirect(lo);
     }
-    const tab = this.tab;
-    const mask = tab.length - 4;
     const l = lo | 0;
     const h = hi | 0;
-    let s = (Math.imul(l ^ Math.imul(h, GOLDEN), GOLDEN) >>> this.shift) << 2;
-    for (;;) {
-      const v = tab[s + 2]!;
-      if (v === 0) return this.insert(l, h, s);
-      if (tab[s] === l && tab[s + 1] === h) return v - 1;
-      s = (s + 4) & mask;
-    }
+    const s = this.probe(l, h);
+    const v = this.tab[s + 2]!;
+    return v !== 0 ? v - 1 : this.insert(l, h, s);
   }
 
   /** The dense index of (lo, hi), or -1 if it was never seen. */
   find(lo: number, hi: number): number {
     if (this.direct !== null) return hi === 0 && lo < this.direct.length ? this.direct[lo]! - 1 : -1;
+    const v = this.tab[this.probe(lo | 0, hi | 0) + 2]!;
+    return v - 1;
+  }
+
+  /** The hash slot holding (l, h), or the empty slot where it would go. */
+  private probe(l: number, h: number): number {
     const tab = this.tab;
     const mask = tab.length - 4;
-    const l = lo | 0;
-    const h = hi | 0;
     let s = (Math.imul(l ^ Math.imul(h, GOLDEN), GOLDEN) >>> this.shift) << 2;
-    for (;;) {
-      const v = tab[s + 2]!;
-      if (v === 0) return -1;
-      if (tab[s] === l && tab[s + 1] === h) return v - 1;
-      s = (s + 4) & mask;
-    }
+    while (tab[s + 2] !== 0 && (tab[s] !== l || tab[s + 1] !== h)) s = (s + 4) & mask;
+    return s;
   }
 
   /** Map a batch of records (oracleGeneral layout, 6 u32 per record) to dense ids. */
@@ -88,6 +82,7 @@ export class IdMap {
         i++;
       }
     }
+    // probe() inlined: this loop runs once per request.
     let tab = this.tab;
     let mask = tab.length - 4;
     let shift = this.shift;
@@ -173,13 +168,10 @@ export class IdMap {
   /** Put every known id into the (empty) hash table. */
   private rehashInto(): void {
     const tab = this.tab;
-    const shift = this.shift;
-    const mask = tab.length - 4;
     for (let id = 0; id < this.size; id++) {
       const l = this.lo[id]! | 0;
       const h = this.hi[id]! | 0;
-      let s = (Math.imul(l ^ Math.imul(h, GOLDEN), GOLDEN) >>> shift) << 2;
-      while (tab[s + 2] !== 0) s = (s + 4) & mask;
+      const s = this.probe(l, h);
       tab[s] = l;
       tab[s + 1] = h;
       tab[s + 2] = id + 1;

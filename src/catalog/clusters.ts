@@ -59,6 +59,11 @@ function withGpu(spec: ClusterSpec): Cluster {
   return { ...spec, gpuSpec: getGpu(spec.gpu), ranks: spec.hosts * spec.gpusPerHost };
 }
 
+/** The same cluster with another number of hosts (and GPUs per host); ranks follow. */
+export function reshapeCluster(c: Cluster, hosts: number, gpusPerHost = c.gpusPerHost): Cluster {
+  return { ...c, hosts, gpusPerHost, ranks: hosts * gpusPerHost };
+}
+
 /** A preset id, or a JSON/YAML file describing one cluster. */
 export function resolveCluster(idOrFile: string): Cluster {
   const preset = presets().find((c) => c.id === idOrFile);

@@ -1,5 +1,4 @@
 /** strata calibrate TRACES... -o calibration.json: learn host overheads (and kernel corrections) from traces. */
-import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { defaultHostOverheads } from "../graph/host-overheads.js";
@@ -7,7 +6,7 @@ import { predictWorkload } from "../predict.js";
 import { UserError } from "../spec/errors.js";
 import { loadWorkload } from "../spec/load.js";
 import { collectSamples, kernelCorrections, overheadTable, tracedGpuByOp } from "../trace/calibrate.js";
-import { parsePositiveNumber } from "./run.js";
+import { parsePositiveNumber, writeOutput } from "./run.js";
 import { loadWithProgress } from "./trace.js";
 
 const traceStem = (file: string): string => basename(file).replace(/(\.kineto)?\.json(\.gz)?$/, "");
@@ -38,11 +37,7 @@ export function registerCalibrate(program: Command): void {
         if (!pairs.length) throw new UserError(`--workloads: no workload name matches a trace file name (${traces.map(traceStem).join(", ")})`);
         table.kernelCorrections = kernelCorrections(pairs);
       }
-      try {
-        writeFileSync(opts.output, JSON.stringify(table, null, 1) + "\n");
-      } catch (err) {
-        throw new UserError(`${opts.output}: cannot write: ${(err as Error).message}`);
-      }
+      writeOutput(opts.output, JSON.stringify(table, null, 1) + "\n");
       process.stdout.write(`wrote ${opts.output}: host overheads for ${Object.keys(table.ops).length} ops${table.kernelCorrections ? `, kernel corrections for ${Object.keys(table.kernelCorrections).length}` : ""}\n`);
     });
 }

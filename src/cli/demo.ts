@@ -10,13 +10,11 @@ import { getGpu } from "../catalog/gpus.js";
 import { fitModel } from "../llm/fit.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
 import { predictWorkload } from "../predict.js";
-import { table } from "../report/format.js";
+import { shortCount, table } from "../report/format.js";
 import { summaryTable, whereTimeGoes } from "../report/prediction.js";
 import { planSharding } from "../shard/planner.js";
 import { loadWorkload } from "../spec/load.js";
 import { isDlrm } from "../spec/workload.js";
-
-const tokens = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}K`);
 
 export function registerDemo(program: Command): void {
   program
@@ -50,7 +48,7 @@ export function registerDemo(program: Command): void {
       out.push("Llama 4 deployments (strata llm fit: tensor parallel, 90% of memory, bf16 KV):", "");
       out.push(table(["model", "GPUs", "weights", "fits", "max context, every layer full KV", "hybrid KV (chunked layers bounded)"], fits.map(([m, g, n, wp]) => {
         const f = fitModel(requireSpec(resolveModel(m)), getGpu(g), { weights: wp, kv: "bf16", count: n });
-        return [m, `${n} x ${g}`, wp, f.fits ? "yes" : "no", f.fits ? tokens(f.maxContextTokens) : "-", f.fits ? tokens(f.maxContextTokensHybrid) : "-"];
+        return [m, `${n} x ${g}`, wp, f.fits ? "yes" : "no", f.fits ? shortCount(f.maxContextTokens) : "-", f.fits ? shortCount(f.maxContextTokensHybrid) : "-"];
       }), [false, false, false, false, true, true]), "");
 
       const trace = zipfTrace({ keys: 100_000, alpha: 0.9, requests: 1_000_000, seed: 1 });

@@ -1,5 +1,4 @@
 /** strata plan WORKLOAD --cluster ID_OR_FILE: shard the tables over a cluster and predict the step. */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { tracksToChromeTrace } from "../sim/chrome-trace.js";
 import type { PlanResult } from "../shard/types.js";
@@ -9,7 +8,7 @@ import { UserError } from "../spec/errors.js";
 import { isDlrm } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { table } from "../report/format.js";
-import { parsePositiveNumber, printJson } from "./run.js";
+import { parsePositiveNumber, printJson, writeOutput } from "./run.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 
@@ -76,9 +75,5 @@ function writeTimeline(file: string, name: string, p: PlanResult): void {
   const track = (r: number, stream: string): string => `rank ${String(r).padStart(3)} ${stream}`;
   const events = p.phases.map((ph) => ({ track: track(ph.rank, ph.stream), name: ph.name, cat: ph.stream, startUs: ph.startUs, durUs: ph.durUs }));
   const order = p.perRank.flatMap((r) => [track(r.rank, "compute"), track(r.rank, "comm")]);
-  try {
-    writeFileSync(file, JSON.stringify(tracksToChromeTrace(name, events, { stepMs: p.stepUs / 1000, strategy: p.strategy }, order)) + "\n");
-  } catch (err) {
-    throw new UserError(`${file}: cannot write: ${(err as Error).message}`);
-  }
+  writeOutput(file, JSON.stringify(tracksToChromeTrace(name, events, { stepMs: p.stepUs / 1000, strategy: p.strategy }, order)) + "\n");
 }

@@ -1,4 +1,5 @@
 /** Shared CLI plumbing: user errors exit 2 without a stack trace unless --debug. */
+import { writeFileSync } from "node:fs";
 import { UserError } from "../spec/errors.js";
 
 export function isDebug(): boolean {
@@ -15,6 +16,15 @@ export function reportError(err: unknown): number {
   process.stderr.write(`strata: internal error: ${e?.message ?? String(err)}\n`);
   process.stderr.write(isDebug() ? `${e?.stack}\n` : "(run again with --debug for the stack trace)\n");
   return 1;
+}
+
+/** Write a command's output file; a failure is the user's to fix (path, permissions). */
+export function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UserError(`${file}: cannot write: ${(err as Error).message}`);
+  }
 }
 
 export function printJson(value: unknown): void {

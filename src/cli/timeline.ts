@@ -1,11 +1,9 @@
 /** strata timeline <workload> -o step.json: the predicted step as a Chrome/Perfetto trace. */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadWorkload } from "../spec/load.js";
 import { predictWorkload } from "../predict.js";
 import { toChromeTrace } from "../sim/chrome-trace.js";
-import { UserError } from "../spec/errors.js";
-import { parsePositiveNumber } from "./run.js";
+import { parsePositiveNumber, writeOutput } from "./run.js";
 
 export function registerTimeline(program: Command): void {
   program
@@ -18,11 +16,7 @@ export function registerTimeline(program: Command): void {
     .action((file: string, opts: { output: string; gpu?: string; hostSpeed?: number }) => {
       const p = predictWorkload(loadWorkload(file), { gpu: opts.gpu, hostSpeedFactor: opts.hostSpeed, recordTimeline: true });
       const trace = toChromeTrace(p.name, p.train.timeline, { gpu: p.gpu.id, stepMs: p.train.stepUs / 1000 });
-      try {
-        writeFileSync(opts.output, JSON.stringify(trace) + "\n");
-      } catch (err) {
-        throw new UserError(`${opts.output}: cannot write: ${(err as Error).message}`);
-      }
+      writeOutput(opts.output, JSON.stringify(trace) + "\n");
       process.stdout.write(`wrote ${opts.output}: ${p.train.timeline.length} events, step ${(p.train.stepUs / 1000).toFixed(2)} ms\n`);
     });
 }

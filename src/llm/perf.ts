@@ -5,7 +5,7 @@
  * Kernels run back to back (CUDA graphs in decode; no host gaps modelled). docs/llm.md.
  */
 import type { Gpu } from "../catalog/gpus.js";
-import { resolveCluster, type Cluster } from "../catalog/clusters.js";
+import { reshapeCluster, resolveCluster, type Cluster } from "../catalog/clusters.js";
 import type { KvPrecision, MoeTransformerModel, ParamGroup, WeightPrecision } from "../spec/moe-transformer.js";
 import { attentionDecodeUs, attentionPrefillUs } from "../perf/attention.js";
 import { allToAllUs, hostAllReduceUs } from "../perf/collectives.js";
@@ -45,8 +45,7 @@ export interface PerfResult {
 export function servingCluster(gpu: Gpu, ranks: number): Cluster {
   const base = resolveCluster(`1x8-${gpu.id}`);
   const gpusPerHost = Math.min(ranks, base.gpusPerHost);
-  const hosts = Math.ceil(ranks / gpusPerHost);
-  return { ...base, gpusPerHost, hosts, ranks: gpusPerHost * hosts };
+  return reshapeCluster(base, Math.ceil(ranks / gpusPerHost), gpusPerHost);
 }
 
 /** Expected distinct experts hit by `assignments` uniform top-k choices among E experts. */

@@ -6,7 +6,7 @@ import { layerCounts } from "../llm/layers.js";
 import { kvPerToken, weightBytes } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
 import type { ResolvedModel } from "../llm/presets.js";
-import { table } from "./format.js";
+import { shortCount, table } from "./format.js";
 
 const GB = (b: number): string => (b / 1e9).toFixed(2);
 const B = (n: number): string => `${(n / 1e9).toFixed(2)}B`;
@@ -43,7 +43,7 @@ export function describeLlm(m: ResolvedModel): string[] {
         `${n} x ${g}`,
         ...(["bf16", "fp8", "int4"] as const).map((w) => {
           const r = fitModel(s, getGpu(g), { weights: w, kv: "bf16", count: n });
-          return r.fits ? `${short(r.maxContextTokens)} / ${short(r.maxContextTokensHybrid)}` : "no";
+          return r.fits ? `${shortCount(r.maxContextTokens)} / ${shortCount(r.maxContextTokensHybrid)}` : "no";
         }),
       ]), [false, true, true, true]),
     );
@@ -68,5 +68,4 @@ export function describeLlm(m: ResolvedModel): string[] {
   return out.filter((l, i, a) => l !== "" || a[i - 1] !== "");
 }
 
-const short = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1e3)}K`);
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;

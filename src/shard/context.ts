@@ -19,6 +19,8 @@ export interface PlanContext {
   tables: TableInfo[];
   /** Table-wise cost of each table on one rank, us. */
   twUs: number[];
+  /** A rank's fair share of the embedding work: the sum of twUs over the ranks, us. */
+  fairUs: number;
   /** Usable HBM bytes per rank. */
   capacity: number;
   dense: DenseCost;
@@ -33,9 +35,10 @@ export interface PlanContext {
 export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = {}): PlanContext {
   const tables = tableInfos(w);
   const dense = denseCost(w, c);
+  const twUs = tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim));
   return {
-    w, c, tables, dense, options,
-    twUs: tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim)),
+    w, c, tables, dense, options, twUs,
+    fairUs: twUs.reduce((a, b) => a + b, 0) / c.ranks,
     a2aUsPerByte: (2 * (allToAllUs(c, [1e9]) - allToAllUs(c, [0]))) / 1e9,
     sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? "fp32"]),
     capacity: c.gpuSpec.hbmBytes * HBM_USABLE,

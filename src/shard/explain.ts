@@ -12,8 +12,7 @@ export function explainShard(ctx: PlanContext, s: Shard): string {
   const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
   const need = shardBytes(ctx.w, t.rows, t.dim);
   const room = ctx.capacity - ctx.dense.memoryBytes;
-  const fair = ctx.twUs.reduce((a, b) => a + b, 0) / ctx.c.ranks;
-  const heat = fair > 0 ? ctx.twUs[t.index]! / fair : 0;
+  const heat = ctx.fairUs > 0 ? ctx.twUs[t.index]! / ctx.fairUs : 0;
   switch (s.type) {
     case "data-parallel":
       return t.bytes <= DP_MAX_BYTES ? `${(t.bytes / 1024).toFixed(0)} KiB: replicas cost one gradient all-reduce, no lookup round trip` : "replicated on every rank";

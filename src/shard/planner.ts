@@ -60,7 +60,6 @@ function split(ctx: PlanContext, ranks: Ranks, t: TableInfo): Shard {
 /** Longest-processing-time first: heaviest tables first onto the least-loaded rank that has room. */
 function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number, allowSplit: boolean): Shard[] {
   const ranks = new Ranks(ctx.c.ranks, ctx.dense.memoryBytes);
-  const target = ctx.twUs.reduce((a, b) => a + b, 0) / ctx.c.ranks;
   const shards: Shard[] = [];
   for (const i of order) {
     const t = ctx.tables[i]!;
@@ -73,7 +72,7 @@ function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number
     }
     const r = ranks.leastLoaded(bytes, ctx.capacity);
     // A table hotter than a rank's fair share, or too big for any rank, is split.
-    if (r < 0 || (allowSplit && ctx.twUs[i]! > HOT_FACTOR * target && ctx.c.ranks > 1)) {
+    if (r < 0 || (allowSplit && ctx.twUs[i]! > HOT_FACTOR * ctx.fairUs && ctx.c.ranks > 1)) {
       shards.push(split(ctx, ranks, t));
       continue;
     }
@@ -145,6 +144,15 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   const ctx = planContext(w, c, options);
   const { tables, evaluate } = ctx;
   const n = c.ranks;
+  // The MILP starts from the search's plan: computed once, also when both run for the default.
+  let searchPlan: PlanResult | undefined;
+  const search = (): PlanResult => {
+    if (!searchPlan) {
+      const weight = tables.map((t) => searchWeight(ctx, t.index));
+      searchPlan = evaluate(improve(ctx, lpt(ctx, byDescending(weight), (t) => weight[t.index]!, true)), "search");
+    }
+    return searchPlan;
+  };
   const build: Record<Exclude<Strategy, "best">, () => PlanResult | Promise<PlanResult>> = {
     "table-wise": () => evaluate(lpt(ctx, byDescending(ctx.twUs), (t) => ctx.twUs[t.index]!, false), "table-wise"),
     "row-wise": () => evaluate(tables.map((t) => rowWise(t, all(n))), "row-wise"),
@@ -157,13 +165,10 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
     "data-parallel": () => evaluate(tables.map((t) => dataParallel(t, n)), "data-parallel"),
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
     greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
-    search: () => {
-      const weight = tables.map((t) => searchWeight(ctx, t.index));
-      return evaluate(improve(ctx, lpt(ctx, byDescending(weight), (t) => weight[t.index]!, true)), "search");
-    },
+    search,
     milp: async () => {
       if (!milpIsTractable(ctx)) throw new UserError(`--strategy milp: ${tables.length} tables x ${n} ranks is too large for the exact solver; use search (the default)`);
-      const start = (build.search() as PlanResult).shards;
+      const start = search().shards;
       const shards = await solveMilp(ctx, { seconds: ctx.options.milpSeconds, nodes: strategy === "milp" ? MILP_NODES : MILP_NODES_IN_BEST }, start);
       if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan (${tables.length} tables x ${n} ranks; proven infeasible, or no solution within the limit); try --strategy search or a larger --milp-seconds`);
       return evaluate(shards, "milp");
