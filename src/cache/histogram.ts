@@ -2,6 +2,7 @@
  * Histograms of stack (reuse) distances and the miss counts they imply: an LRU cache of size c
  * hits a request exactly when its stack distance is at most c.
  */
+import { doubledLength, grown } from "./grow.js";
 
 /** Exact: one bin per integer distance (object-counted curves); u32 counts (half the cache footprint), widened to f64 if one overflows. */
 export class ExactHistogram {
@@ -11,11 +12,7 @@ export class ExactHistogram {
 
   add(d: number, count = 1): void {
     if (d >= this.counts.length) {
-      let n = this.counts.length * 2;
-      while (n <= d) n *= 2;
-      const c = this.counts instanceof Uint32Array ? new Uint32Array(n) : new Float64Array(n);
-      c.set(this.counts);
-      this.counts = c;
+      this.counts = grown(this.counts, doubledLength(this.counts.length, d + 1));
     }
     const v = this.counts[d]! + count;
     if (v > 0xffffffff && this.counts instanceof Uint32Array) this.counts = Float64Array.from(this.counts);

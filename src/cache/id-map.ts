@@ -9,6 +9,7 @@
  * hash: one small array access instead of a probe in a table 8x larger. The first id that
  * breaks the rule moves every id to the hash table for good.
  */
+import { doubledLength, grown } from "./grow.js";
 const GOLDEN = 0x9e3779b1;
 const DIRECT_FREE = 1 << 22;
 
@@ -121,11 +122,7 @@ export class IdMap {
   private growDirect(lo: number, hi: number): boolean {
     const limit = 8 * this.size + DIRECT_FREE;
     if (hi === 0 && lo < limit) {
-      let n = this.direct!.length * 2;
-      while (n <= lo) n *= 2;
-      const d = new Int32Array(n);
-      d.set(this.direct!);
-      this.direct = d;
+      this.direct = grown(this.direct!, doubledLength(this.direct!.length, lo + 1));
       return true;
     }
     this.direct = null;
@@ -151,12 +148,8 @@ export class IdMap {
   }
 
   private growNames(): void {
-    const lo = new Uint32Array(this.lo.length * 2);
-    const hi = new Uint32Array(this.hi.length * 2);
-    lo.set(this.lo);
-    hi.set(this.hi);
-    this.lo = lo;
-    this.hi = hi;
+    this.lo = grown(this.lo, this.lo.length * 2);
+    this.hi = grown(this.hi, this.hi.length * 2);
   }
 
   private rehash(): void {

@@ -6,6 +6,7 @@
  * they run out the live ones are renumbered 1..live (compaction), so memory follows the number
  * of objects, not the trace length.
  */
+import { doubledLength, grown } from "./grow.js";
 export class LruStack {
   private tree = new Float64Array(1025);
   /** position -> id, to renumber on compaction */
@@ -21,14 +22,9 @@ export class LruStack {
 
   private ensureIds(nIds: number): void {
     if (nIds <= this.last.length) return;
-    let n = this.last.length * 2;
-    while (n < nIds) n *= 2;
-    const last = new Int32Array(n);
-    last.set(this.last);
-    this.last = last;
-    const weight = new Float64Array(n);
-    weight.set(this.weight);
-    this.weight = weight;
+    const n = doubledLength(this.last.length, nIds);
+    this.last = grown(this.last, n);
+    this.weight = grown(this.weight, n);
   }
 
   /**
@@ -122,11 +118,7 @@ export class UnitLruStack {
 
   access(id: number, nIds: number): number {
     if (id >= this.last.length) {
-      let n = this.last.length * 2;
-      while (n < nIds) n *= 2;
-      const last = new Int32Array(n);
-      last.set(this.last);
-      this.last = last;
+      this.last = grown(this.last, doubledLength(this.last.length, nIds));
     }
     if (this.t === this.m) this.compact();
     const bits = this.bits;

@@ -3,6 +3,7 @@
  * can change in O(log n) (Cormen et al., Introduction to Algorithms, ch. 6). Belady keys by the
  * negated next-access index; SHARDS_max by the negated id hash.
  */
+import { doubledLength, grown } from "../grow.js";
 export class IndexedHeap {
   heap = new Int32Array(1024);
   pos: Int32Array;
@@ -22,20 +23,11 @@ export class IndexedHeap {
 
   ensure(ids: number): void {
     if (ids <= this.pos.length) return;
-    let n = this.pos.length * 2;
-    while (n < ids) n *= 2;
-    const pos = new Int32Array(n).fill(-1);
-    pos.set(this.pos);
-    this.pos = pos;
-    const k1 = new Float64Array(n);
-    k1.set(this.k1);
-    this.k1 = k1;
-    const k2 = new Float64Array(n);
-    k2.set(this.k2);
-    this.k2 = k2;
-    const weight = new Float64Array(n);
-    weight.set(this.weight);
-    this.weight = weight;
+    const n = doubledLength(this.pos.length, ids);
+    this.pos = grown(this.pos, n, -1);
+    this.k1 = grown(this.k1, n);
+    this.k2 = grown(this.k2, n);
+    this.weight = grown(this.weight, n);
   }
 
   has(id: number): boolean {

@@ -5,14 +5,8 @@
  * (Shah, Mitra and Matani, "An O(1) algorithm for implementing the LFU cache eviction scheme",
  * 2010). Bucket 0 is the sentinel of the bucket list, which runs in increasing frequency.
  */
+import { doubledLength, grown } from "../grow.js";
 import { weightOf, type Policy, type PolicyOptions } from "./policy.js";
-
-function grown<T extends Int32Array | Float64Array>(a: T, n: number, fill: number): T {
-  const b = (a instanceof Int32Array ? new Int32Array(n) : new Float64Array(n)) as T;
-  b.fill(fill);
-  b.set(a);
-  return b;
-}
 
 export class Lfu implements Policy {
   // objects, by dense id
@@ -87,8 +81,7 @@ export class Lfu implements Policy {
 
   run(ids: Int32Array, rec: Uint32Array, n: number, nIds: number): number {
     if (nIds > this.oBucket.length) {
-      let len = this.oBucket.length * 2;
-      while (len < nIds) len *= 2;
+      const len = doubledLength(this.oBucket.length, nIds);
       this.oPrev = grown(this.oPrev, len, 0);
       this.oNext = grown(this.oNext, len, 0);
       this.oBucket = grown(this.oBucket, len, -1);

@@ -6,6 +6,7 @@
  * (prev of k at 2k, next at 2k+1) so a node's links share a cache line; per-node weights exist
  * only in byte mode (in object mode every node weighs 1).
  */
+import { doubledLength, grown } from "../grow.js";
 export const NONE = 255;
 
 export class Lists {
@@ -44,22 +45,11 @@ export class Lists {
   ensure(ids: number): void {
     const need = ids + this.lists;
     if (need <= this.where.length) return;
-    let n = this.where.length * 2;
-    while (n < need) n *= 2;
-    const link = new Int32Array(2 * n);
-    link.set(this.link);
-    this.link = link;
-    const where = new Uint8Array(n).fill(NONE);
-    where.set(this.where);
-    this.where = where;
-    const flag = new Uint8Array(n);
-    flag.set(this.flag);
-    this.flag = flag;
-    if (this.weights) {
-      const w = new Float64Array(n);
-      w.set(this.weights);
-      this.weights = w;
-    }
+    const n = doubledLength(this.where.length, need);
+    this.link = grown(this.link, 2 * n);
+    this.where = grown(this.where, n, NONE);
+    this.flag = grown(this.flag, n);
+    if (this.weights) this.weights = grown(this.weights, n);
   }
 
   weightOf(k: number): number {

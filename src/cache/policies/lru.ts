@@ -4,6 +4,7 @@
  * Object mode has its own loop over one interleaved link array (prev, next of node k at 2k,
  * 2k+1; prev -1 = not cached), so a hit touches as few cache lines as possible.
  */
+import { doubledLength, grown } from "../grow.js";
 import { Lists } from "./lists.js";
 import { weightOf, type Policy, type PolicyOptions } from "./policy.js";
 
@@ -28,11 +29,7 @@ export class Lru implements Policy {
 
   private runObjects(ids: Int32Array, n: number, nIds: number): number {
     if (2 * (nIds + 1) > this.link.length) {
-      let len = this.link.length * 2;
-      while (len < 2 * (nIds + 1)) len *= 2;
-      const l = new Int32Array(len).fill(-1);
-      l.set(this.link);
-      this.link = l;
+      this.link = grown(this.link, doubledLength(this.link.length, 2 * (nIds + 1)), -1);
     }
     const link = this.link;
     const cap = this.o.capacity;
