@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import { buildDlrmInferenceGraph, buildDlrmTrainingGraph, dlrmShapes } from "../src/graph/dlrm.js";
 import { defaultHostOverheads } from "../src/graph/host-overheads.js";
 import { dlrmTrainingMemory } from "../src/graph/dlrm-memory.js";
+import { getImplementation } from "../src/catalog/implementations.js";
+
+const reference = getImplementation("reference");
 import { tinyWorkload } from "./helpers.js";
 
 const count = (names: string[], name: string): number => names.filter((n) => n === name).length;
 
 describe("DLRM execution graph (3 tables)", () => {
   const w = tinyWorkload();
-  const g = buildDlrmTrainingGraph(w, defaultHostOverheads());
+  const g = buildDlrmTrainingGraph(w, defaultHostOverheads(), reference);
   const names = g.ops.map((o) => o.name);
   const kernels = g.ops.flatMap((o) => o.launches.flatMap((l) => (l.kind === "kernel" ? [l.kernel] : [])));
 
@@ -50,14 +53,14 @@ describe("DLRM execution graph (3 tables)", () => {
   });
 
   it("inference is the forward without loss and backward", () => {
-    const inf = buildDlrmInferenceGraph(w, defaultHostOverheads()).ops.map((o) => o.name);
+    const inf = buildDlrmInferenceGraph(w, defaultHostOverheads(), reference).ops.map((o) => o.name);
     expect(inf).not.toContain("aten::binary_cross_entropy");
     expect(inf.some((n) => n.startsWith("bwd:"))).toBe(false);
     expect(count(inf, "aten::embedding_bag")).toBe(3);
   });
 
   it("memory counts tables, sparse gradients and activations", () => {
-    const m = dlrmTrainingMemory(w);
+    const m = dlrmTrainingMemory(w, reference);
     expect(m.tableBytes).toBe((1000 + 2000 + 3000) * 16 * 4);
     expect(m.peakBytes).toBeGreaterThan(m.tableBytes + m.denseParamBytes);
   });

@@ -4,10 +4,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { reshapeCluster, resolveCluster } from "../src/catalog/clusters.js";
 import { randomDlrm } from "../src/catalog/dlrm-presets.js";
-import { allReduceUs, allToAllUs, quantizationUs, reduceScatterUs } from "../src/perf/collectives.js";
+import { allReduceUs, allToAllUs, reduceScatterUs } from "../src/perf/collectives.js";
 import { HBM_USABLE } from "../src/shard/evaluate.js";
 import { planSharding, type Strategy } from "../src/shard/planner.js";
-import { scheduleStep } from "../src/shard/schedule.js";
 import type { PlanResult } from "../src/shard/types.js";
 import type { DlrmWorkload } from "../src/spec/workload.js";
 import { Workload } from "../src/spec/workload.js";
@@ -126,41 +125,6 @@ function writeWorkload(seed: number, tables: number): string {
   return file;
 }
 
-describe("multi-GPU step schedule", () => {
-  const shape = { denseUs: 900, bottomUs: 300, a2aUs: 0, allReduceUs: 0 };
-
-  it("without communication each rank ends after its dense and embedding work", () => {
-    const s = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }, { embFwdUs: 50, embBwdUs: 100 }], shape);
-    expect(s.endUs[0]).toBeCloseTo(1200, 9);
-    // Rank 1's interaction waits for the (empty) all-to-all, which starts when rank 0 has pooled.
-    expect(s.endUs[1]).toBeCloseTo(Math.max(50 + 100, 100) + 600 + 200 + 100, 9);
-  });
-
-  it("an all-to-all longer than the bottom MLP forward is exposed by the difference", () => {
-    const hidden = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }], { ...shape, a2aUs: 80 }).endUs[0]!;
-    const exposed = scheduleStep([{ embFwdUs: 100, embBwdUs: 200 }], { ...shape, a2aUs: 150 }).endUs[0]!;
-    expect(hidden).toBeCloseTo(1200, 9);
-    // Forward: 150 - 100 exposed; backward: 150 - 200 hidden behind the bottom MLP's backward.
-    expect(exposed).toBeCloseTo(1250, 9);
-  });
-
-  it("the slowest rank's lookups delay every rank's all-to-all", () => {
-    const s = scheduleStep([{ embFwdUs: 400, embBwdUs: 0 }, { embFwdUs: 0, embBwdUs: 0 }], { ...shape, a2aUs: 50 });
-    const a2a = s.phases.filter((p) => p.name.startsWith("all-to-all forward"));
-    expect(a2a.map((p) => p.startUs)).toEqual([400, 400]);
-    expect(s.endUs[1]).toBeGreaterThan(400 + 50 + 600 + 200 - 1e-9);
-  });
-
-  it("property: more communication never shortens any rank's step", () => {
-    fc.assert(fc.property(fc.array(fc.record({ embFwdUs: fc.double({ min: 0, max: 1e4, noNaN: true }), embBwdUs: fc.double({ min: 0, max: 1e4, noNaN: true }) }), { minLength: 1, maxLength: 8 }),
-      fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true }), (ranks, a2a, extra) => {
-        const a = scheduleStep(ranks, { ...shape, a2aUs: a2a, allReduceUs: a2a });
-        const b = scheduleStep(ranks, { ...shape, a2aUs: a2a + extra, allReduceUs: a2a + extra });
-        a.endUs.forEach((e, i) => expect(b.endUs[i]!).toBeGreaterThanOrEqual(e - 1e-6));
-      }));
-  });
-});
-
 describe("collective models", () => {
   it("one rank communicates nothing; more bytes never take less time", () => {
     const one = reshapeCluster(dgx, 1, 1);
@@ -188,8 +152,4 @@ describe("collective models", () => {
     expect(uneven).toBeGreaterThan(even);
   });
 
-  it("reduced precision costs a quantisation pass and nothing at fp32", () => {
-    expect(quantizationUs(dgx, 1e9, "fp32")).toBe(0);
-    expect(quantizationUs(dgx, 1e9, "fp8")).toBeLessThan(quantizationUs(dgx, 1e9, "bf16"));
-  });
 });

@@ -1,6 +1,7 @@
 /**
- * Cluster presets (data/catalog/clusters.json, with sources) and single hosts of 8 of every
- * catalog GPU, generated from the GPU catalog. A cluster may also come from a JSON/YAML file.
+ * Clusters: the named presets of data/catalog/clusters.json, generated ids
+ * `<hosts>x<gpusPerHost>-<gpu>` for any catalog GPU (network and host DRAM of that GPU's usual
+ * systems from data/catalog/networks.json, with sources), or a JSON/YAML file describing one.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
@@ -31,28 +32,82 @@ export interface Cluster extends ClusterSpec {
   ranks: number;
 }
 
-function presets(): ClusterSpec[] {
-  const file = z.object({ clusters: z.array(ClusterSpec) }).parse(JSON.parse(readFileSync(dataPath("catalog/clusters.json"), "utf8")));
-  const singles = listGpus().map((g): ClusterSpec => {
-    const nvlink = g.nvlinkBandwidthBytesPerSec > 0 ? g.nvlinkBandwidthBytesPerSec / 2 : g.hostLink.bandwidthBytesPerSecPerDirection;
-    return {
-      id: `1x8-${g.id}`,
-      name: `one host with 8 ${g.name}`,
-      gpu: g.id,
-      hosts: 1,
-      gpusPerHost: 8,
-      intraHost: { kind: g.nvlinkBandwidthBytesPerSec > 0 ? "NVLink" : "PCIe", bandwidthBytesPerSec: nvlink, latencyUs: 3 },
-      interHost: { kind: "none (single host)", nicsPerGpu: 1, bandwidthBytesPerSec: 25e9, latencyUs: 8 },
-      topology: "single-host",
-      hostDramBytes: 1e12,
-      sources: { intraHost: `half of the catalog's bidirectional NVLink figure for ${g.id} (${g.sources.nvlinkBandwidthBytesPerSec ?? "catalog"})`, hostDramBytes: "assumed 1 TB" },
-    };
-  });
-  return [...file.clusters, ...singles];
+/** One GPU's usual systems: scale-out NICs (per NIC, per direction) and host DRAM per system. */
+const Network = Link.extend({
+  system: z.string(),
+  gpusPerSystem: z.number().int().positive(),
+  nvlinkGpus: z.number().int().nonnegative(),
+  nicsPerGpu: z.number().positive(),
+  hostDramBytes: z.number().positive(),
+  sources: z.record(z.string(), z.string()),
+});
+export type Network = z.infer<typeof Network>;
+
+export const CLUSTER_ID_PATTERN = /^(\d+)x(\d+)-(.+)$/;
+/** Bounds: far beyond today's largest clusters; 72 GPUs per host is one GB200 NVL72 NVLink domain. */
+export const MAX_HOSTS = 100_000;
+export const MAX_GPUS_PER_HOST = 72;
+const PATTERN_HELP = "<hosts>x<gpusPerHost>-<gpu-id>, e.g. 2x8-h100-sxm-80gb";
+
+let networks: Record<string, Network> | undefined;
+
+/** data/catalog/networks.json, keyed by catalog GPU id. */
+export function listNetworks(): Record<string, Network> {
+  networks ??= z
+    .object({ source_note: z.string().optional(), networks: z.record(z.string(), Network) })
+    .parse(JSON.parse(readFileSync(dataPath("catalog/networks.json"), "utf8"))).networks;
+  return networks;
 }
 
+function namedPresets(): ClusterSpec[] {
+  return z.object({ clusters: z.array(ClusterSpec) }).parse(JSON.parse(readFileSync(dataPath("catalog/clusters.json"), "utf8"))).clusters;
+}
+
+function count(id: string, what: string, text: string, max: number): number {
+  const n = Number(text);
+  if (n < 1 || n > max) throw new UserError(`cluster "${id}": ${what} must be an integer from 1 to ${max} (${PATTERN_HELP}), found ${text}`);
+  return n;
+}
+
+/** The cluster named by a generated id, or undefined when the id does not have that shape. */
+function generated(id: string): ClusterSpec | undefined {
+  const m = CLUSTER_ID_PATTERN.exec(id);
+  if (!m) return undefined;
+  const hosts = count(id, "hosts", m[1]!, MAX_HOSTS);
+  const gpusPerHost = count(id, "gpusPerHost", m[2]!, MAX_GPUS_PER_HOST);
+  const g = listGpus().find((x) => x.id === m[3]);
+  if (!g) throw new UserError(`cluster "${id}": the GPU part of ${PATTERN_HELP} must be a catalog GPU (${listGpus().map((x) => x.id).join(", ")}), found GPU "${m[3]}"`);
+  const net = listNetworks()[g.id];
+  if (!net) throw new UserError(`cluster "${id}": GPU "${g.id}" has no entry in data/catalog/networks.json`);
+  // NVLink only inside one NVLink fabric (NVSwitch board, NVL72 rack, or a bridged pair of PCIe
+  // cards); a bigger host talks over PCIe (catalog hostLink). Catalog NVLink is bidirectional.
+  const nvlink = g.nvlinkBandwidthBytesPerSec > 0 && gpusPerHost <= net.nvlinkGpus;
+  return {
+    id,
+    name: `${hosts} x ${gpusPerHost} ${g.name}, ${net.kind} (as ${net.system})`,
+    gpu: g.id,
+    hosts,
+    gpusPerHost,
+    intraHost: nvlink
+      ? { kind: "NVLink", bandwidthBytesPerSec: g.nvlinkBandwidthBytesPerSec / 2, latencyUs: 3 }
+      : { kind: g.hostLink.kind, bandwidthBytesPerSec: g.hostLink.bandwidthBytesPerSecPerDirection, latencyUs: 3 },
+    interHost: { kind: net.kind, nicsPerGpu: net.nicsPerGpu, bandwidthBytesPerSec: net.bandwidthBytesPerSec, latencyUs: net.latencyUs },
+    topology: hosts === 1 ? "single-host" : "rail-optimized",
+    hostDramBytes: (net.hostDramBytes * gpusPerHost) / net.gpusPerSystem,
+    sources: {
+      shape: `generated from the id; system as ${net.system}: ${net.sources.system ?? "networks.json"}`,
+      intraHost: nvlink
+        ? `half of the catalog's bidirectional NVLink figure for ${g.id} (${g.sources.nvlinkBandwidthBytesPerSec ?? "catalog"}); ~3 us (NCCL typical)`
+        : `catalog host link of ${g.id} (${g.sources.hostLink ?? "catalog"}): ${gpusPerHost} GPUs exceed its NVLink fabric of ${net.nvlinkGpus} (${net.sources.nvlinkGpus ?? "networks.json"}); ~3 us assumed`,
+      interHost: `${net.sources.interHost ?? "networks.json"} Latency: ${net.sources.latencyUs ?? "networks.json"}`,
+      hostDramBytes: `${net.sources.hostDramBytes ?? "networks.json"} Scaled to ${gpusPerHost} of its ${net.gpusPerSystem} GPUs.`,
+    },
+  };
+}
+
+/** The named presets plus one generated example per catalog GPU (`1x8-<gpu>`). */
 export function listClusters(): ClusterSpec[] {
-  return presets();
+  return [...namedPresets(), ...listGpus().map((g) => generated(`1x8-${g.id}`)!)];
 }
 
 function withGpu(spec: ClusterSpec): Cluster {
@@ -64,10 +119,20 @@ export function reshapeCluster(c: Cluster, hosts: number, gpusPerHost = c.gpusPe
   return { ...c, hosts, gpusPerHost, ranks: hosts * gpusPerHost };
 }
 
-/** A preset id, or a JSON/YAML file describing one cluster. */
+/** A named preset, a generated id `<hosts>x<gpusPerHost>-<gpu>`, or a JSON/YAML file describing one cluster. */
 export function resolveCluster(idOrFile: string): Cluster {
-  const preset = presets().find((c) => c.id === idOrFile);
+  const preset = namedPresets().find((c) => c.id === idOrFile);
   if (preset) return withGpu(preset);
+  // A file of that shape's name (e.g. 2x8-mine.yaml) is still read as a file.
+  let spec: ClusterSpec | undefined;
+  try {
+    spec = generated(idOrFile);
+  } catch (e) {
+    if (!existsSync(idOrFile)) throw e;
+  }
+  if (spec) return withGpu(spec);
   if (existsSync(idOrFile)) return withGpu(validate(ClusterSpec, parseDocument(readText(idOrFile), idOrFile), idOrFile, "cluster"));
-  throw new UserError(`unknown cluster "${idOrFile}": not a preset (${presets().map((c) => c.id).join(", ")}) nor a file`);
+  throw new UserError(
+    `unknown cluster "${idOrFile}": not a preset (${namedPresets().map((c) => c.id).join(", ")}), an id ${PATTERN_HELP} (GPUs: ${listGpus().map((g) => g.id).join(", ")}), nor a file`,
+  );
 }

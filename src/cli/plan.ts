@@ -11,6 +11,7 @@ import { table } from "../report/format.js";
 import { parsePositiveNumber, printJson, writeOutput } from "./run.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
+import { IMPLEMENTATIONS } from "../spec/workload.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
 
@@ -21,19 +22,20 @@ export function registerPlan(program: Command): void {
     .argument("<workload>", "workload file (hardware.cluster, or give --cluster)")
     .option("--cluster <id-or-file>", "cluster preset (see `strata clusters`) or a cluster file")
     .option("--strategy <name>", `planner: ${STRATEGIES.join(", ")}`, "best")
-    .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")}`, "fp32")
+    .option("--implementation <id>", `software stack (overrides training.implementation): ${IMPLEMENTATIONS.join(", ")}`)
+    .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")} (default: the implementation's)`)
     .option("--milp-seconds <s>", "time limit of the MILP solver", parsePositiveNumber("--milp-seconds"))
     .option("--timeline <file>", "write every rank's compute and communication as a Chrome trace (ui.perfetto.dev)")
     .option("--json", "print JSON")
-    .action(async (file: string, opts: { cluster?: string; strategy: string; commPrecision: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = loadWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
       if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
-      if (!(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
+      if (opts.commPrecision !== undefined && !(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
-      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype, milpSeconds: opts.milpSeconds });
+      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined });
       if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson({
@@ -71,9 +73,12 @@ export function registerPlan(program: Command): void {
     });
 }
 
+/** Every rank's host thread and streams (compute, embedding communication, all-reduce) as Chrome-trace tracks. */
 function writeTimeline(file: string, name: string, p: PlanResult): void {
-  const track = (r: number, stream: string): string => `rank ${String(r).padStart(3)} ${stream}`;
-  const events = p.phases.map((ph) => ({ track: track(ph.rank, ph.stream), name: ph.name, cat: ph.stream, startUs: ph.startUs, durUs: ph.durUs }));
-  const order = p.perRank.flatMap((r) => [track(r.rank, "compute"), track(r.rank, "comm")]);
+  const streamName = ["compute", "embedding comm", "all-reduce"];
+  const label = (r: number, track: string): string => `rank ${String(r).padStart(3)} ${track === "host" ? "host" : streamName[Number(track.slice(7))] ?? track}`;
+  const timelines = p.timelines ?? [];
+  const events = timelines.flatMap((events, r) => events.map((e) => ({ track: label(r, e.track), name: e.name, cat: `${e.kind},${e.category}`, startUs: e.startUs, durUs: e.durUs })));
+  const order = timelines.flatMap((_, r) => ["host", "stream 0", "stream 1", "stream 2"].map((t) => label(r, t)));
   writeOutput(file, JSON.stringify(tracksToChromeTrace(name, events, { stepMs: p.stepUs / 1000, strategy: p.strategy }, order)) + "\n");
 }

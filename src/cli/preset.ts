@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { dlrmPreset, PRESETS } from "../catalog/dlrm-presets.js";
 import { listClusters } from "../catalog/clusters.js";
 import { table } from "../report/format.js";
-import { parsePositiveNumber, printJson } from "./run.js";
+import { parsePositiveInteger, parsePositiveNumber, printJson } from "./run.js";
 
 export function registerPreset(program: Command): void {
   program
@@ -12,7 +12,8 @@ export function registerPreset(program: Command): void {
     .argument("<name>", "preset name")
     .option("--seed <n>", "seed of the table generator", parsePositiveNumber("--seed"), 1)
     .option("--tables <n>", "tables of the random preset", parsePositiveNumber("--tables"), 64)
-    .action((name: string, opts: { seed: number; tables: number }) => printJson(dlrmPreset(name, opts.seed, opts.tables)));
+    .option("--batch <n>", "global batch of the mlperf-dlrm-dcnv2 preset (default 65536, the reference's)", parsePositiveInteger("--batch"))
+    .action((name: string, opts: { seed: number; tables: number; batch?: number }) => printJson(dlrmPreset(name, opts.seed, opts.tables, opts.batch)));
   program
     .command("clusters")
     .description("list the cluster presets for strata plan")

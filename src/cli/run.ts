@@ -38,3 +38,11 @@ export function parsePositiveNumber(flag: string) {
     return n;
   };
 }
+
+export function parsePositiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`${flag}: expected a positive integer, found ${JSON.stringify(value)}`);
+    return n;
+  };
+}

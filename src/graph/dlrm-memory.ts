@@ -3,9 +3,11 @@
  * the sparse gradients of the tables: one row per lookup plus its index), inputs and the
  * activations autograd keeps for the backward, plus the CUDA libraries' workspaces.
  */
+import type { ImplementationProfile } from "../catalog/implementations.js";
+import { dtypeBytes } from "../perf/gemm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { tableDim } from "../spec/workload.js";
-import { dlrmShapes } from "./dlrm.js";
+import { denseParamCount, dlrmShapes, embeddingBytes, singleGpuWork, type RankWork } from "./dlrm.js";
 
 const F32 = 4;
 const I64 = 8;
@@ -30,25 +32,39 @@ export interface MemoryEstimate {
   peakBytes: number;
 }
 
-export function dlrmTrainingMemory(w: DlrmWorkload): MemoryEstimate {
+/** HBM bytes of `rows x cols` of a table with its optimizer state (fp32 state whatever the rows' precision). */
+export function tableStateBytes(w: DlrmWorkload, rows: number, cols: number): number {
+  const o = w.training.optimizer;
+  return rows * cols * (embeddingBytes(w.training.embeddingPrecision) + OPTIMIZER_WORDS[o] * F32) + (o === "rowwise-adagrad" ? rows * F32 : 0);
+}
+
+/** One rank's peak memory: its shards (all tables on a single GPU), the dense part with its batch slice. */
+export function dlrmTrainingMemory(w: DlrmWorkload, p: ImplementationProfile, work: RankWork = singleGpuWork(w)): MemoryEstimate {
   const m = w.model;
-  const B = w.training.batchSize;
+  const B = work.localBatch;
   const s = dlrmShapes(m);
-  const tableBytes = m.tables.reduce((sum, t) => sum + t.rows * tableDim(m, t) * F32, 0);
-  const layers = [...s.bottom, ...s.top];
-  const denseParams = layers.reduce((sum, l) => sum + l.in * l.out + l.out, 0);
-  const denseParamBytes = denseParams * F32;
+  const act = dtypeBytes(w.training.precision);
+  const emb = embeddingBytes(w.training.embeddingPrecision);
+  const tableBytes = work.parts.reduce((sum, t) => sum + t.rows * t.dim * emb, 0);
+  const denseParams = denseParamCount(m);
+  // Mixed precision keeps fp32 master weights and a low-precision copy.
+  const denseParamBytes = denseParams * (F32 + (act < F32 ? act : 0));
   const words = OPTIMIZER_WORDS[w.training.optimizer];
-  const rowwise = w.training.optimizer === "rowwise-adagrad" ? m.tables.reduce((sum, t) => sum + t.rows * F32, 0) : 0;
-  const optimizerStateBytes = (tableBytes + denseParamBytes) * words + rowwise;
-  // Sparse gradients: values (lookups x dim) and int64 indices, alive until the step.
-  const sparseGrad = m.tables.reduce((sum, t) => sum + B * t.pooling * (tableDim(m, t) * F32 + I64), 0);
-  const gradientBytes = denseParamBytes + sparseGrad;
-  const inputBytes = m.tables.reduce((sum, t) => sum + B * t.pooling * I64 + B * I64, 0) + B * m.bottomMlp[0]! * F32 + B * F32;
+  const optimizerStateBytes = work.parts.reduce((sum, t) => sum + tableStateBytes(w, t.rows, t.dim) - t.rows * t.dim * emb, 0) + denseParams * F32 * words;
+  // Sparse gradients (reference): values (lookups x dim) and int64 indices, alive until the step.
+  // Fused backward + optimizer kernels update rows in place and keep no such tensors (FBGEMM TBE).
+  const sparseGrad = p.embedding.fusedOptimizer ? 0 : work.parts.reduce((sum, t) => sum + t.bags * t.pooling * (t.dim * emb + I64), 0);
+  const gradientBytes = denseParams * F32 + sparseGrad;
+  const inputBytes = work.parts.reduce((sum, t) => sum + t.bags * t.pooling * I64 + t.bags * I64, 0) + B * m.bottomMlp[0]! * F32 + B * F32;
   // Saved activations: each layer's output and its ReLU, pooled embeddings, interaction tensors.
-  const mlpActs = layers.reduce((sum, l) => sum + 2 * B * l.out * F32, 0);
-  const embActs = m.tables.reduce((sum, t) => sum + B * tableDim(m, t) * F32, 0);
-  const interaction = m.interaction === "dot" ? B * (s.features * s.dim + s.features * s.features + s.pairs + s.topInput) * F32 : B * s.topInput * F32;
+  const layers = [...s.bottom, ...s.top];
+  const mlpActs = layers.reduce((sum, l) => sum + 2 * B * l.out * act, 0);
+  const embActs = m.tables.reduce((sum, t) => sum + B * tableDim(m, t) * act, 0);
+  const interaction =
+    m.interaction === "dot" ? B * (s.features * s.dim + s.features * s.features + s.pairs + s.topInput) * act
+    // DCNv2: x0, and per cross layer its input, V x_l and U V x_l.
+    : m.interaction === "dcnv2" ? B * (s.catWidth + s.cross.reduce((sum, c) => sum + 2 * c.width + c.rank, 0)) * act
+    : B * s.topInput * act;
   const activationBytes = mlpActs + embActs + interaction;
   const workspaceBytes = LIBRARY_WORKSPACE_BYTES;
   const peakBytes = tableBytes + denseParamBytes + optimizerStateBytes + gradientBytes + inputBytes + activationBytes + workspaceBytes;

@@ -13,6 +13,7 @@ export type OpCategory =
   | "top-mlp"
   | "loss"
   | "optimizer"
+  | "communication"
   | "framework";
 
 export type Phase = "forward" | "backward" | "optimizer";
@@ -37,6 +38,10 @@ export interface Kernel {
   stream: number;
   /** Filled by the kernel models (or taken from a trace). */
   durationUs: number;
+  /** Streams whose work enqueued so far must finish first (cudaEventRecord + cudaStreamWaitEvent). */
+  waitStreams?: number[];
+  /** A collective: every rank's kernel with this key starts when the last of them is ready, and all end together. */
+  collective?: string;
 }
 
 /** Per-launch host costs, when known exactly (a replayed trace); else the op's T4 and T5. */

@@ -98,16 +98,3 @@ export function allToAllUs(c: Cluster, sendBytes: number[]): number {
   }
   return worst + (c.gpusPerHost - 1) * intra.latencyUs * 0.25 + (c.hosts > 1 ? inter.latencyUs * Math.log2(c.hosts) : 0);
 }
-
-/**
- * Reduced-precision communication (Neo, Mudigere et al. Sec. 5.3: FP16/BF16 all-to-all of
- * pooled embeddings): fewer bytes on the wire, plus quantise and dequantise passes over the
- * fp32 tensor at HBM bandwidth.
- */
-export function quantizationUs(c: Cluster, fp32Bytes: number, dtype: CommDtype): number {
-  if (dtype === "fp32") return 0;
-  const bw = c.gpuSpec.hbmBandwidthBytesPerSec * 0.8;
-  // Read fp32 + write low precision, then read low precision + write fp32 on the receiver.
-  const moved = fp32Bytes * (1 + COMM_BYTES[dtype] / 4) * 2;
-  return (moved / bw) * 1e6;
-}

@@ -63,6 +63,19 @@ export const KERNEL_CONSTANTS = {
     /** Serialized atomic adds on one hot row, us per hit (traces: tables of 3-4 rows). */
     updateSerialUsPerHit: 0.008,
   },
+  tbe: {
+    /**
+     * FBGEMM / HugeCTR table-batched embedding kernels: fraction of HBM bandwidth reached
+     * (fitted: MLPerf Training v4.0 NVIDIA 1 x 8 H100 DLRM-DCNv2, ../shared/reference/mlperf-dcnv2-dev.json;
+     * bench/calibrate.ts). No per-system value: the same for every GPU, batch and cluster.
+     */
+    bandwidthEfficiency: 0.7,
+    /** Radix sort of (row, position) pairs by row: int64 keys and int32 values, read and written in two passes. */
+    sortBytesPerLookup: 48,
+    /** Fixed cost of a TBE kernel launch and its tail, us (as the PyTorch embedding kernels' fits). */
+    forwardFixedUs: 4.61,
+    backwardFixedUs: 4.1,
+  },
   elementwise: {
     /** Streaming kernels reach this fraction of HBM bandwidth (PyTorch vectorized kernels). */
     bandwidthEfficiency: 0.92,

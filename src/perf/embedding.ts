@@ -5,7 +5,9 @@
  * kernels PyTorch 2.11 runs (constants: perf/constants.ts, fitted on the 21 H100 traces).
  */
 import type { Gpu } from "../catalog/gpus.js";
+import type { Optimizer } from "../spec/workload.js";
 import { KERNEL_CONSTANTS } from "./constants.js";
+import type { EmbeddingPart } from "./kernel.js";
 
 const E = KERNEL_CONSTANTS.embedding;
 const SECTOR_BYTES = 32;
@@ -39,13 +41,66 @@ export function embeddingBackwardUs(gpu: Gpu, w: { lookups: number; dim: number;
   return E.backwardFixedUs + Math.max(blockUs, bandwidthUs);
 }
 
+/**
+ * Words an optimizer reads and writes per updated element, relative to SGD's three (gradient,
+ * weight read and write): Adagrad adds its accumulator's read and write (Duchi et al., JMLR 2011),
+ * Adam two moments (Kingma & Ba, ICLR 2015), row-wise Adagrad one accumulator per row (FBGEMM
+ * EXACT_ROWWISE_ADAGRAD) shared by the row's `dim` elements.
+ */
+export function optimizerTrafficFactor(optimizer: Optimizer, dim: number): number {
+  switch (optimizer) {
+    case "sgd": return 1;
+    case "adagrad": return 5 / 3;
+    case "adam": return 7 / 3;
+    case "rowwise-adagrad": return (3 + 2 / Math.max(1, dim)) / 3;
+  }
+}
+
 export function embeddingUpdateUs(
   gpu: Gpu,
-  w: { lookups: number; dim: number; hottestRowShare: number },
+  w: { lookups: number; dim: number; hottestRowShare: number; optimizer?: Optimizer },
 ): number {
   const elementsPerUs = (gpu.hbmBandwidthBytesPerSec * E.updateElementsPerByte) / 1e6;
-  const streamUs = (w.lookups * w.dim) / elementsPerUs;
+  const streamUs = ((w.lookups * w.dim) / elementsPerUs) * optimizerTrafficFactor(w.optimizer ?? "sgd", w.dim);
   // Atomic adds to one row serialise: the hottest row bounds the kernel on tiny tables.
   const serialUs = w.lookups * w.hottestRowShare * E.updateSerialUsPerHit;
   return E.updateFixedUs + Math.max(streamUs, serialUs);
+}
+
+/**
+ * FBGEMM's table-batched embedding (TBE) kernels run every shard of a rank in one launch and
+ * are bandwidth-bound (FBGEMM's benchmarks report GB/s): the forward reads each looked-up row
+ * (repeats in the batch mostly from L2, Lin et al. Sec. IV-B) and writes the pooled outputs.
+ * The backward fused with the optimizer sorts the lookups by row, reduces the gradients of each
+ * unique row and updates it once (split_embedding_backward_codegen_<optimizer>: no atomics, no
+ * sparse gradient tensors): it reads the output gradients, sorts (index, position) pairs, and
+ * reads and writes every unique row with its optimizer state. One efficiency for both kernels
+ * (perf/constants.ts, fitted on the MLPerf DLRM-DCNv2 1 x 8 H100 development point).
+ */
+const T = KERNEL_CONSTANTS.tbe;
+
+/** Optimizer state bytes per element (fp32 words; row-wise Adagrad: one word per row, charged per element). */
+function stateBytes(optimizer: Optimizer, dim: number): number {
+  return optimizer === "adagrad" ? 4 : optimizer === "adam" ? 8 : optimizer === "rowwise-adagrad" ? 4 / Math.max(1, dim) : 0;
+}
+
+export function tbeForwardUs(gpu: Gpu, parts: readonly EmbeddingPart[], elementBytes: number, outputBytes = elementBytes): number {
+  let bytes = 0;
+  for (const p of parts) {
+    const lookups = p.bags * p.pooling;
+    if (lookups <= 0) continue;
+    bytes += lookups * rowBytes(p.dim, elementBytes) * (p.uniqueFraction + (1 - p.uniqueFraction) * E.l2ReuseCost) + p.bags * p.dim * outputBytes;
+  }
+  return T.forwardFixedUs + (bytes / (gpu.hbmBandwidthBytesPerSec * T.bandwidthEfficiency)) * 1e6;
+}
+
+export function tbeBackwardUs(gpu: Gpu, parts: readonly EmbeddingPart[], elementBytes: number, optimizer: Optimizer, gradBytes = elementBytes): number {
+  let bytes = 0;
+  for (const p of parts) {
+    const lookups = p.bags * p.pooling;
+    if (lookups <= 0) continue;
+    const unique = Math.min(p.rows, lookups * p.uniqueFraction);
+    bytes += p.bags * p.dim * gradBytes + lookups * T.sortBytesPerLookup + unique * p.dim * 2 * (elementBytes + stateBytes(optimizer, p.dim));
+  }
+  return T.backwardFixedUs + (bytes / (gpu.hbmBandwidthBytesPerSec * T.bandwidthEfficiency)) * 1e6;
 }

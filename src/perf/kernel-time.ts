@@ -1,12 +1,15 @@
 /** One entry point: the duration of any kernel on a GPU, dispatching to the kernel models. */
+import type { Cluster } from "../catalog/clusters.js";
 import type { Gpu } from "../catalog/gpus.js";
+import { allGatherUs, allReduceUs, allToAllUs, reduceScatterUs } from "./collectives.js";
 import { KERNEL_CONSTANTS } from "./constants.js";
 import { bmmUs, gemmUs } from "./gemm.js";
-import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs } from "./embedding.js";
+import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs, tbeBackwardUs, tbeForwardUs } from "./embedding.js";
 import { elementwiseUs, memcpyUs, sortUs } from "./elementwise.js";
 import type { KernelWork } from "./kernel.js";
 
-export function kernelUs(gpu: Gpu, work: KernelWork): number {
+/** `cluster`: where collectives run (none: a single GPU, collectives cost nothing). */
+export function kernelUs(gpu: Gpu, work: KernelWork, cluster?: Cluster): number {
   switch (work.kind) {
     case "gemm":
       return gemmUs(gpu, work.m, work.n, work.k, work.batch, work.dtype);
@@ -18,6 +21,19 @@ export function kernelUs(gpu: Gpu, work: KernelWork): number {
       return embeddingBackwardUs(gpu, work);
     case "embedding-update":
       return embeddingUpdateUs(gpu, work);
+    case "tbe-forward":
+      return tbeForwardUs(gpu, work.parts, work.elementBytes, work.outputBytes);
+    case "tbe-backward":
+      return tbeBackwardUs(gpu, work.parts, work.elementBytes, work.optimizer, work.gradBytes);
+    case "collective":
+      if (!cluster || cluster.ranks <= 1) return 0;
+      switch (work.op) {
+        case "all-to-all": return allToAllUs(cluster, [work.bytes]);
+        case "all-reduce": return allReduceUs(cluster, work.bytes);
+        case "reduce-scatter": return reduceScatterUs(cluster, work.bytes);
+        case "all-gather": return allGatherUs(cluster, work.bytes);
+      }
+      break;
     case "elementwise":
       return elementwiseUs(gpu, work.bytes, work.flops);
     case "memcpy":

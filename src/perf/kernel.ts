@@ -2,9 +2,21 @@
  * Kernel work descriptions: what a GPU kernel does, independent of how long it takes.
  * Graph builders emit these; the kernel models in this folder turn them into durations.
  */
-import type { Precision } from "../spec/workload.js";
+import type { Optimizer, Precision } from "../spec/workload.js";
 
 export type Dtype = Precision;
+
+/** One table shard's lookups in a fused (table-batched) embedding kernel. */
+export interface EmbeddingPart {
+  bags: number;
+  pooling: number;
+  dim: number;
+  rows: number;
+  uniqueFraction: number;
+  hottestRowShare: number;
+}
+
+export type CollectiveOp = "all-to-all" | "all-reduce" | "reduce-scatter" | "all-gather";
 
 export type KernelWork =
   | { kind: "gemm"; m: number; n: number; k: number; batch: number; dtype: Dtype }
@@ -20,8 +32,14 @@ export type KernelWork =
     }
   /** Sparse gradient of an embedding bag: one gathered gradient row per lookup. */
   | { kind: "embedding-backward"; lookups: number; dim: number; elementBytes: number }
-  /** Sparse SGD update, dense.add_(sparse): atomic adds of every looked-up row. */
-  | { kind: "embedding-update"; lookups: number; dim: number; rows: number; hottestRowShare: number; elementBytes: number }
+  /** Sparse update, dense.add_(sparse): atomic adds of every looked-up row (optimizer state traffic on top for Adagrad/Adam). */
+  | { kind: "embedding-update"; lookups: number; dim: number; rows: number; hottestRowShare: number; elementBytes: number; optimizer?: Optimizer }
+  /** FBGEMM table-batched lookup: every shard of a rank in one kernel. */
+  | { kind: "tbe-forward"; parts: EmbeddingPart[]; elementBytes: number; outputBytes: number }
+  /** FBGEMM table-batched backward fused with the optimizer's row update. */
+  | { kind: "tbe-backward"; parts: EmbeddingPart[]; elementBytes: number; optimizer: Optimizer; gradBytes: number }
+  /** A collective over the job's ranks; `bytes` is what this rank sends (all-to-all) or reduces (all-reduce). */
+  | { kind: "collective"; op: CollectiveOp; bytes: number }
   /** Streaming elementwise or reduction kernel (roofline on bytes moved and flops). */
   | { kind: "elementwise"; bytes: number; flops: number }
   | { kind: "memcpy"; bytes: number; direction: "h2d-pageable" | "h2d-pinned" | "d2h" | "d2d" }

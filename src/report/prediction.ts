@@ -12,6 +12,10 @@ export interface PredictionJson {
   peakMemoryBytes: number;
   bound: "cpu" | "gpu";
   hostBusyMs: number;
+  implementation: string;
+  /** Whether the step fits the GPU's usable memory; `fitReason` says why not. */
+  fits: boolean;
+  fitReason?: string;
 }
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
@@ -26,15 +30,24 @@ export function predictionJson(p: Prediction): PredictionJson {
     peakMemoryBytes: Math.round(p.memory.peakBytes),
     bound: p.train.bound,
     hostBusyMs: round(p.train.hostBusyUs / 1000),
+    implementation: p.implementation.id,
+    fits: p.fit.fits,
+    ...(p.fit.reason ? { fitReason: p.fit.reason } : {}),
   };
 }
 
 export function summaryTable(ps: Prediction[]): string {
   return table(
-    ["workload", "gpu", "train ms", "infer ms", "GPU active ms", "GPU util", "peak mem GB", "bound"],
-    ps.map((p) => [p.name, p.gpu.id, ms(p.train.stepUs), ms(p.inference.stepUs), ms(p.train.gpuActiveUs), pct(p.train.gpuActiveUs / p.train.stepUs), gb(p.memory.peakBytes), p.train.bound]),
-    [false, false, true, true, true, true, true, false],
-  );
+    ["workload", "gpu", "implementation", "train ms", "infer ms", "GPU active ms", "GPU util", "peak mem GB", "fits", "bound"],
+    ps.map((p) => [p.name, p.gpu.id, p.implementation.id, ms(p.train.stepUs), ms(p.inference.stepUs), ms(p.train.gpuActiveUs), pct(p.train.gpuActiveUs / p.train.stepUs), gb(p.memory.peakBytes), p.fit.fits ? "yes" : "NO", p.train.bound]),
+    [false, false, false, true, true, true, true, true, false, false],
+  ) + notFitting(ps);
+}
+
+/** One line per prediction that does not fit its GPU, saying why. */
+function notFitting(ps: Prediction[]): string {
+  const lines = ps.filter((p) => !p.fit.fits).map((p) => `${p.name}: does not fit: ${p.fit.reason}`);
+  return lines.length ? "\n\n" + lines.join("\n") : "";
 }
 
 const CATEGORY_LABEL: Record<OpCategory, string> = {
@@ -43,7 +56,8 @@ const CATEGORY_LABEL: Record<OpCategory, string> = {
   interaction: "interaction",
   "top-mlp": "top MLP",
   loss: "loss",
-  optimizer: "optimizer (SGD)",
+  optimizer: "optimizer",
+  communication: "communication (collectives)",
   framework: "framework (autograd, Python)",
 };
 

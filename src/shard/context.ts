@@ -1,21 +1,31 @@
 /** What every planner needs to know about one model on one cluster, computed once per plan. */
 import type { Cluster } from "../catalog/clusters.js";
-import { allToAllUs, COMM_BYTES, type CommDtype } from "../perf/collectives.js";
+import { getImplementation, type ImplementationProfile } from "../catalog/implementations.js";
+import { simulateStep } from "../dlrm-step.js";
+import { dlrmTrainingMemory } from "../graph/dlrm-memory.js";
+import { allGatherUs, allToAllUs, COMM_BYTES, reduceScatterUs, type CommDtype } from "../perf/collectives.js";
+import { tbeBackwardUs, tbeForwardUs } from "../perf/embedding.js";
+import { embeddingBytes } from "../graph/dlrm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { HBM_USABLE, denseCost, evaluatePlan, type DenseCost } from "./evaluate.js";
+import { HBM_USABLE, emptyRankWork, evaluatePlan, rankWorks, setupFor } from "./evaluate.js";
 import { shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
 
 export interface PlanOptions {
-  /** Precision of the embedding all-to-all (Neo Sec. 5.3); fp32 by default. */
+  /** Precision of the embedding all-to-all (Neo Sec. 5.3); the profile's by default. */
   commDtype?: CommDtype;
   /** Wall-clock limit of the MILP solver, seconds. */
   milpSeconds?: number;
+  /** The software stack (default: the workload's training.implementation). */
+  implementation?: string;
+  /** Keep every rank's timeline in the returned plan. */
+  timeline?: boolean;
 }
 
 export interface PlanContext {
   w: DlrmWorkload;
   c: Cluster;
+  profile: ImplementationProfile;
   tables: TableInfo[];
   /** Table-wise cost of each table on one rank, us. */
   twUs: number[];
@@ -23,25 +33,58 @@ export interface PlanContext {
   fairUs: number;
   /** Usable HBM bytes per rank. */
   capacity: number;
-  dense: DenseCost;
+  /** A rank's memory before any table is placed (dense part, activations, workspaces). */
+  dense: { memoryBytes: number };
   /** Forward + backward all-to-all time per byte a rank sends, us: what a shard's pooled output costs in communication. */
   a2aUsPerByte: number;
+  /** Forward reduce-scatter + backward all-gather time per byte of row-wise partial sums, us. */
+  rowWiseUsPerByte: number;
   /** All-to-all bytes a table-wise (or row-wise) shard of each table sends per step. */
   sendBytes: number[];
+  /** The step with no embedding work at all (dense part and its communication), from the evaluator, us. */
+  baseStepUs: number;
+  /** Fixed cost of a rank's fused lookup and backward kernels, us. */
+  rankFixedUs: number;
   options: PlanOptions;
   evaluate(shards: Shard[], strategy: string): PlanResult;
+  /** The search's fast estimate of a plan's step (held against evaluate by a differential test). */
+  surrogateStepUs(shards: Shard[]): number;
 }
 
 export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = {}): PlanContext {
+  const profile = getImplementation(options.implementation ?? w.training.implementation);
   const tables = tableInfos(w);
-  const dense = denseCost(w, c);
   const twUs = tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim));
-  return {
-    w, c, tables, dense, options, twUs,
+  const empty = emptyRankWork(w, c);
+  // Every rank without tables runs the same graph: one simulated rank stands for all.
+  const baseStepUs = simulateStep(w, setupFor(c, profile), [empty]).stepUs;
+  const e = embeddingBytes(w.training.embeddingPrecision);
+  const rankFixedUs = tbeForwardUs(c.gpuSpec, [], e) + tbeBackwardUs(c.gpuSpec, [], e, w.training.optimizer);
+  const a2aUsPerByte = (2 * (allToAllUs(c, [1e9]) - allToAllUs(c, [0]))) / 1e9;
+  const rowWiseUsPerByte = (reduceScatterUs(c, 1e9) - reduceScatterUs(c, 0) + allGatherUs(c, 1e9) - allGatherUs(c, 0)) / 1e9;
+  const ctx: PlanContext = {
+    w, c, profile, tables, options, twUs, baseStepUs, rankFixedUs, a2aUsPerByte, rowWiseUsPerByte,
     fairUs: twUs.reduce((a, b) => a + b, 0) / c.ranks,
-    a2aUsPerByte: (2 * (allToAllUs(c, [1e9]) - allToAllUs(c, [0]))) / 1e9,
-    sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? "fp32"]),
+    sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? profile.communication.allToAll]),
     capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
-    evaluate: (shards, strategy) => evaluatePlan(w, c, shards, strategy, { dense, commDtype: options.commDtype }),
+    dense: { memoryBytes: dlrmTrainingMemory(w, profile, empty).peakBytes },
+    evaluate: (shards, strategy) => evaluatePlan(w, c, profile, shards, strategy, { commDtype: options.commDtype }),
+    surrogateStepUs: (shards) => surrogateStepUs(ctx, shards),
   };
+  return ctx;
+}
+
+/**
+ * The dense step plus the busiest rank's embedding kernels and the all-to-all time of what
+ * it sends: an upper bound that ignores the overlap of the all-to-all with the bottom MLP.
+ */
+function surrogateStepUs(ctx: PlanContext, shards: Shard[]): number {
+  const works = rankWorks(ctx.w, ctx.c, ctx.profile, shards, ctx.options.commDtype);
+  let worst = 0;
+  for (const work of works) {
+    const e = embeddingBytes(ctx.w.training.embeddingPrecision);
+    const emb = work.parts.length ? tbeForwardUs(ctx.c.gpuSpec, work.parts, e) + tbeBackwardUs(ctx.c.gpuSpec, work.parts, e, ctx.w.training.optimizer) : 0;
+    worst = Math.max(worst, emb + work.a2aSendBytes * ctx.a2aUsPerByte + work.rowWiseBytes * ctx.rowWiseUsPerByte);
+  }
+  return ctx.baseStepUs + worst;
 }

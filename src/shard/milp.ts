@@ -61,7 +61,9 @@ function options(ctx: PlanContext): Option[][] {
     const opts: Option[] = all(n).map((r) => ({ name: `t${t.index}_r${r}`, shard: () => tableWise(t, r), ranks: [r], us: ctx.twUs[t.index]!, bytes: shardBytes(w, t.rows, t.dim), send }));
     if (n > 1) {
       const rows = Math.ceil(t.rows / n);
-      opts.push({ name: `rw${t.index}`, shard: () => rowWise(t, all(n)), ranks: all(n), us: shardUs(c.gpuSpec, w, B, t.pooling / n, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send });
+      // Its partial sums are reduce-scattered, cheaper per byte than the all-to-all (in a2a-equivalent bytes).
+      const rwSend = ctx.a2aUsPerByte > 0 ? (send * ctx.rowWiseUsPerByte) / ctx.a2aUsPerByte : 0;
+      opts.push({ name: `rw${t.index}`, shard: () => rowWise(t, all(n)), ranks: all(n), us: shardUs(c.gpuSpec, w, B, t.pooling / n, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send: rwSend });
     }
     if (c.hosts > 1) {
       const rows = Math.ceil(t.rows / g);

@@ -8,7 +8,7 @@
 import type { Cluster } from "../catalog/clusters.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { HBM_USABLE, denseCost } from "./evaluate.js";
+import { evaluatePlan, HBM_USABLE } from "./evaluate.js";
 import { planContext, type PlanContext, type PlanOptions } from "./context.js";
 import { explainShard, HOT_FACTOR } from "./explain.js";
 import { MILP_NODES, MILP_NODES_IN_BEST, milpIsSmall, milpIsTractable, solveMilp } from "./milp.js";
@@ -175,7 +175,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
     },
   };
   const explained = (p: PlanResult): PlanResult => ({ ...p, why: p.shards.map((s) => explainShard(ctx, s)) });
-  if (strategy !== "best") return explained(await build[strategy]());
+  if (strategy !== "best") return withTimeline(ctx, explained(await build[strategy]()));
   const names = (Object.keys(build) as Array<keyof typeof build>).filter((k) => k !== "milp" || milpIsSmall(ctx));
   const candidates: PlanResult[] = [];
   for (const k of names) {
@@ -188,13 +188,21 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   // Ties (a host-bound step) go to the plan with the least GPU work and exposed communication.
   const gpuKey = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.denseUs + r.embeddingUs)) + (p.perRank[0]?.commUs ?? 0);
   const best = pool.reduce((a, b) => (b.stepUs < a.stepUs - 1e-9 || (Math.abs(b.stepUs - a.stepUs) <= 1e-9 && gpuKey(b) < gpuKey(a)) ? b : a));
-  if (!feasible.length) best.infeasibleReason = infeasibility(w, c);
-  return explained({ ...best, strategy: `best (${best.strategy})` });
+  if (!feasible.length) best.infeasibleReason = infeasibility(ctx);
+  return withTimeline(ctx, explained({ ...best, strategy: `best (${best.strategy})` }));
+}
+
+/** The chosen plan evaluated once more, keeping every rank's timeline. */
+function withTimeline(ctx: PlanContext, p: PlanResult): PlanResult {
+  if (!ctx.options.timeline) return p;
+  const t = evaluatePlan(ctx.w, ctx.c, ctx.profile, p.shards, p.strategy, { commDtype: ctx.options.commDtype, timeline: true });
+  return { ...p, timelines: t.timelines };
 }
 
 /** What is missing when no plan fits: the model's HBM need against the cluster's. */
-export function infeasibility(w: DlrmWorkload, c: Cluster): string {
-  const need = tableInfos(w).reduce((a, t) => a + shardBytes(w, t.rows, t.dim), 0) + denseCost(w, c).memoryBytes * c.ranks;
+export function infeasibility(ctx: PlanContext): string {
+  const { w, c } = ctx;
+  const need = tableInfos(w).reduce((a, t) => a + shardBytes(w, t.rows, t.dim), 0) + ctx.dense.memoryBytes * c.ranks;
   const have = c.gpuSpec.hbmBytes * HBM_USABLE * c.ranks;
   const perHost = c.gpuSpec.hbmBytes * HBM_USABLE * c.gpusPerHost;
   const moreHosts = Math.ceil((need - have) / perHost);

@@ -1,32 +1,24 @@
 /**
- * Cost and memory of one table's shard on one rank, from the same embedding kernel models as
- * `strata predict` (perf/embedding.ts). Ranks run fused table-batched kernels (FBGEMM TBE, as
- * TorchRec and Neo do), so each shard pays only the variable part of the kernel time; the fixed
- * launch costs are paid once per rank (rankFixedUs).
+ * The planner's fast surrogate for one shard: the variable part of the same table-batched
+ * kernel models the evaluator runs (perf/embedding.ts), so a shard's cost is what it adds to its
+ * rank's fused lookup and backward; the kernels' fixed costs are paid once per rank. Memory:
+ * the same per-table bytes as the evaluator's memory model (graph/dlrm-memory.ts).
  */
 import type { Gpu } from "../catalog/gpus.js";
-import { KERNEL_CONSTANTS } from "../perf/constants.js";
-import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs } from "../perf/embedding.js";
-import { hottestRowShare, uniqueFraction } from "../perf/index-stats.js";
+import { embeddingBytes, embeddingPart } from "../graph/dlrm.js";
+import { tableStateBytes } from "../graph/dlrm-memory.js";
+import { tbeBackwardUs, tbeForwardUs } from "../perf/embedding.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { tableDim } from "../spec/workload.js";
 
 const F32 = 4;
-const E = KERNEL_CONSTANTS.embedding;
-
-/** Optimizer state words per parameter, and extra update traffic relative to SGD. */
-const OPTIMIZER = {
-  sgd: { stateWords: 0, rowWords: 0, updateFactor: 1 },
-  adagrad: { stateWords: 1, rowWords: 0, updateFactor: 2 },
-  "rowwise-adagrad": { stateWords: 0, rowWords: 1, updateFactor: 1.2 },
-  adam: { stateWords: 2, rowWords: 0, updateFactor: 3 },
-} as const;
 
 export interface TableInfo {
   index: number;
   rows: number;
   dim: number;
   pooling: number;
+  /** fp32 weights (the size that decides replication and reports). */
   bytes: number;
 }
 
@@ -39,8 +31,7 @@ export function tableInfos(w: DlrmWorkload): TableInfo[] {
 
 /** HBM bytes of `rows x cols` of a table, with optimizer state. */
 export function shardBytes(w: DlrmWorkload, rows: number, cols: number): number {
-  const o = OPTIMIZER[w.training.optimizer];
-  return rows * cols * F32 * (1 + o.stateWords) + rows * o.rowWords * F32;
+  return tableStateBytes(w, rows, cols);
 }
 
 /**
@@ -50,12 +41,12 @@ export function shardBytes(w: DlrmWorkload, rows: number, cols: number): number 
  */
 export function shardCost(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number, rows: number, cols: number): { fwdUs: number; bwdUs: number } {
   if (bags <= 0 || pooling <= 0) return { fwdUs: 0, bwdUs: 0 };
-  const lookups = bags * pooling;
-  const u = uniqueFraction(w.model.indexDistribution, rows, lookups);
-  const fwd = embeddingForwardUs(gpu, { bags, pooling, dim: cols, elementBytes: F32, uniqueFraction: u }) - E.forwardFixedUs;
-  const bwd = embeddingBackwardUs(gpu, { lookups, dim: cols, elementBytes: F32 }) - E.backwardFixedUs;
-  const upd = (embeddingUpdateUs(gpu, { lookups, dim: cols, hottestRowShare: hottestRowShare(w.model.indexDistribution, rows) }) - E.updateFixedUs) * OPTIMIZER[w.training.optimizer].updateFactor;
-  return { fwdUs: fwd, bwdUs: bwd + upd };
+  const part = [embeddingPart(w.model, bags, pooling, rows, cols)];
+  const e = embeddingBytes(w.training.embeddingPrecision);
+  return {
+    fwdUs: tbeForwardUs(gpu, part, e) - tbeForwardUs(gpu, [], e),
+    bwdUs: tbeBackwardUs(gpu, part, e, w.training.optimizer) - tbeBackwardUs(gpu, [], e, w.training.optimizer),
+  };
 }
 
 /** Forward + backward + update time of a shard, us (shardCost summed). */
@@ -63,6 +54,3 @@ export function shardUs(gpu: Gpu, w: DlrmWorkload, bags: number, pooling: number
   const c = shardCost(gpu, w, bags, pooling, rows, cols);
   return c.fwdUs + c.bwdUs;
 }
-
-/** Fixed kernel costs a rank with any embedding shard pays once (fused forward; backward and update). */
-export const rankFixedUs = { fwdUs: E.forwardFixedUs, bwdUs: E.backwardFixedUs + E.updateFixedUs };

@@ -1,4 +1,4 @@
-import type { RankPhase } from "./schedule.js";
+import type { TimelineEvent } from "../sim/simulate.js";
 
 /** Sharding plans: how each embedding table is split over ranks (TorchRec's vocabulary). */
 export type ShardingType = "data-parallel" | "table-wise" | "row-wise" | "column-wise" | "table-row-wise" | "table-column-wise";
@@ -18,9 +18,9 @@ export interface RankStats {
   hbmBytes: number;
   /** Embedding kernels of this rank's shards (fwd + bwd + update), us. */
   embeddingUs: number;
-  /** Dense MLPs, interaction and loss with this rank's slice of the batch, us. */
+  /** The other compute kernels: dense layers, interaction, loss, optimizer with this rank's slice of the batch, us. */
   denseUs: number;
-  /** The rank's compute: dense + embedding kernels, or its host overheads if larger, us. */
+  /** The rank's compute: its compute kernels, or its host overheads if larger, us. */
   computeUs: number;
   /** Communication left exposed after overlap, us. */
   commUs: number;
@@ -38,8 +38,8 @@ export interface PlanResult {
   shards: Shard[];
   perRank: RankStats[];
   imbalance: number;
-  /** Every rank's compute and communication phases (for timelines). */
-  phases: RankPhase[];
+  /** Every rank's simulated timeline (host, compute and communication streams), when asked for. */
+  timelines?: TimelineEvent[][];
   /** Why each shard (same order) got its sharding type. */
   why?: string[];
 }

@@ -1,9 +1,11 @@
 /**
  * Critical-path simulation of a step over one host thread and the GPU streams (Lin et al.,
  * HiPC 2022, Sec. V): the host walks the ops in order paying T1-T5; each launch enqueues a
- * kernel that starts when both its launch has returned and its stream is free; a sync makes
- * the host wait for the GPU. The step ends when the host is done and the GPU has drained
- * (the measurement synchronises after each iteration).
+ * kernel that starts when its launch has returned, its stream is free and the streams it waits
+ * on have drained what was enqueued before; a sync makes the host wait for the GPU. The step
+ * ends when the host is done and the GPU has drained (the measurement synchronises after each
+ * iteration). Several ranks run together: a collective starts on every member when the last
+ * member is ready and ends on all of them together (simulateRanks).
  */
 import type { ExecutionGraph, OpCategory } from "../graph/types.js";
 
@@ -29,7 +31,10 @@ export interface OpBreakdown {
 export interface StepResult {
   /** Wall time of one step (steady state when several iterations are simulated). */
   stepUs: number;
+  /** Compute kernels' time (collectives excluded). */
   gpuActiveUs: number;
+  /** Collectives' time on the communication streams (overlapped or not). */
+  commUs: number;
   /** When the host finished its last op (a profiler step's span ends there, not at GPU drain). */
   hostEndUs: number;
   /** Host time spent on overheads, excluding waits on the GPU. */
@@ -53,9 +58,12 @@ export interface SimOptions {
 /** GPU utilisation above which a step counts as GPU-bound. */
 export const GPU_BOUND_UTILIZATION = 0.6;
 
-const CATEGORIES: OpCategory[] = ["bottom-mlp", "embedding", "interaction", "top-mlp", "loss", "optimizer", "framework"];
+const CATEGORIES: OpCategory[] = ["bottom-mlp", "embedding", "interaction", "top-mlp", "loss", "optimizer", "communication", "framework"];
 
-export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
+/** Per collective key (iteration:key): when this rank could start it. */
+type Ready = Map<string, number>;
+
+function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collectiveUs: Map<string, number>): { result: StepResult; ready: Ready } {
   const iterations = Math.max(1, options.iterations ?? 1);
   const f = options.hostSpeedFactor ?? 1;
   const record = options.recordTimeline ?? true;
@@ -64,8 +72,10 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
   const timeline: TimelineEvent[] = [];
   const byOp = new Map<string, OpBreakdown>();
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, { hostUs: 0, gpuUs: 0 }])) as StepResult["byCategory"];
+  const ready: Ready = new Map();
   let host = 0;
   let gpuActive = 0;
+  let comm = 0;
   let hostBusy = 0;
   let syncWait = 0;
   let firstIterationEnd = 0;
@@ -101,16 +111,26 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
         host += call;
         busy += call;
         const k = launch.kernel;
-        const start = Math.max(host + (graph.launchLatencyUs ?? 0), streamFree[k.stream]!);
-        streamFree[k.stream] = start + k.durationUs;
-        gpu += k.durationUs;
-        if (record) timeline.push({ track: `stream ${k.stream}`, name: k.name, category: op.category, kind: "kernel", startUs: start, durUs: k.durationUs, iteration: it });
+        let start = Math.max(host + (graph.launchLatencyUs ?? 0), streamFree[k.stream]!);
+        for (const s of k.waitStreams ?? []) start = Math.max(start, streamFree[s] ?? 0);
+        let dur = k.durationUs;
+        if (k.collective !== undefined) {
+          const key = `${it}:${k.collective}`;
+          ready.set(key, start);
+          start = Math.max(start, joinAt.get(key) ?? start);
+          dur = collectiveUs.get(k.collective) ?? dur;
+          comm += dur;
+        } else {
+          gpuActive += dur;
+        }
+        streamFree[k.stream] = start + dur;
+        gpu += dur;
+        if (record) timeline.push({ track: `stream ${k.stream}`, name: k.name, category: op.category, kind: "kernel", startUs: start, durUs: dur, iteration: it });
       });
       host += o.t3 * f;
       if (record) timeline.push({ track: "host", name: op.name, category: op.category, kind: "op", startUs: opStart, durUs: host - opStart, iteration: it });
       busy += o.t1 * f;
       hostBusy += busy;
-      gpuActive += gpu;
       const entry = byOp.get(op.name) ?? { name: op.name, category: op.category, count: 0, hostUs: 0, gpuUs: 0 };
       entry.count += 1;
       entry.hostUs += busy;
@@ -129,10 +149,11 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
   for (const e of byOp.values()) { e.count *= per; e.hostUs *= per; e.gpuUs *= per; }
   const gpuActiveUs = gpuActive * per;
   const hostBusyUs = hostBusy * per;
-  return {
+  const result: StepResult = {
     stepUs,
     hostEndUs: iterations > 1 ? (host - firstIterationEnd) / (iterations - 1) : host,
     gpuActiveUs,
+    commUs: comm * per,
     hostBusyUs,
     syncWaitUs: syncWait * per,
     // GPU-bound when kernels keep the GPU busy for most of the step; otherwise the host's
@@ -142,4 +163,44 @@ export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepR
     byOp: [...byOp.values()],
     byCategory,
   };
+  return { result, ready };
+}
+
+export interface RanksResult {
+  /** The job's step: its slowest rank's. */
+  stepUs: number;
+  ranks: StepResult[];
+}
+
+/**
+ * Every rank of a job, each with its own graph. Collectives couple them: a rank's readiness
+ * for a collective depends on earlier collectives, so the join times are found by fixed-point
+ * iteration (they only grow, and each pass settles at least the earliest open collective).
+ */
+export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}): RanksResult {
+  const collectiveUs = new Map<string, number>();
+  for (const g of graphs) {
+    for (const op of g.ops) {
+      for (const l of op.launches) {
+        if (l.kind === "kernel" && l.kernel.collective !== undefined) collectiveUs.set(l.kernel.collective, Math.max(collectiveUs.get(l.kernel.collective) ?? 0, l.kernel.durationUs));
+      }
+    }
+  }
+  let joinAt: Ready = new Map();
+  const quiet = { ...options, recordTimeline: false };
+  const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
+  for (let pass = 0; collectiveUs.size > 0 && graphs.length > 1 && pass < limit; pass++) {
+    const next: Ready = new Map();
+    for (const g of graphs) for (const [k, t] of run(g, quiet, joinAt, collectiveUs).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
+    let changed = false;
+    for (const [k, t] of next) if (Math.abs(t - (joinAt.get(k) ?? -1)) > 1e-9) changed = true;
+    joinAt = next;
+    if (!changed) break;
+  }
+  const ranks = graphs.map((g) => run(g, options, joinAt, collectiveUs).result);
+  return { stepUs: ranks.reduce((m, r) => Math.max(m, r.stepUs), 0), ranks };
+}
+
+export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
+  return simulateRanks([graph], options).ranks[0]!;
 }

@@ -31,7 +31,10 @@ export const DlrmModel = z.object({
   bottomMlp: z.array(positiveInt).min(2),
   /** Top MLP output widths; the input width is derived from the interaction. */
   topMlp: z.array(positiveInt).min(1),
-  interaction: z.enum(["dot", "cat"]).default("dot"),
+  /** dot: pairwise dots without self pairs; cat: concatenation; dcnv2: low-rank cross layers (Wang et al., WWW 2021). */
+  interaction: z.enum(["dot", "cat", "dcnv2"]).default("dot"),
+  /** DCNv2 cross network: layers x_{l+1} = x0 * (U (V x_l) + b) + x_l with V, U of rank `rank` (MLPerf v3+: 3 layers, rank 512). */
+  cross: z.object({ layers: positiveInt, rank: positiveInt }).strict().optional(),
   embeddingDim: positiveInt,
   tables: z.array(EmbeddingTable).min(1),
   indexDistribution: IndexDistribution.default({ kind: "uniform" }),
@@ -46,13 +49,29 @@ export type Model = z.infer<typeof Model>;
 
 export const Precision = z.enum(["fp32", "tf32", "bf16", "fp16", "fp8"]);
 export type Precision = z.infer<typeof Precision>;
+/** How embedding rows are stored (FBGEMM SparseType: FP32, FP16, BF16, FP8, INT8 with a per-row scale and bias). */
+export const EmbeddingPrecision = z.enum(["fp32", "fp16", "bf16", "fp8", "int8"]);
+export type EmbeddingPrecision = z.infer<typeof EmbeddingPrecision>;
+export const Optimizer = z.enum(["sgd", "adagrad", "rowwise-adagrad", "adam"]);
+export type Optimizer = z.infer<typeof Optimizer>;
+/** Software stacks with a profile in data/implementations (docs/perf-model.md). */
+export const IMPLEMENTATIONS = ["reference", "torchrec", "hugectr"] as const;
+export const ImplementationId = z.enum(IMPLEMENTATIONS);
+export type ImplementationId = z.infer<typeof ImplementationId>;
 
 export const Training = z.object({
   batchSize: positiveInt,
-  optimizer: z.enum(["sgd", "adagrad", "rowwise-adagrad", "adam"]).default("sgd"),
+  optimizer: Optimizer.default("sgd"),
+  /** Dense layers' compute precision (fp16/bf16: mixed precision with fp32 master weights). */
   precision: Precision.default("fp32"),
+  embeddingPrecision: EmbeddingPrecision.default("fp32"),
+  /** Dynamic loss scaling (fp16): an unscale and inf-check pass over the dense gradients each step. */
+  lossScaling: z.boolean().default(false),
   loss: z.enum(["bce"]).default("bce"),
+  /** How the step runs: the PyTorch reference, TorchRec + FBGEMM, or NVIDIA HugeCTR. */
+  implementation: ImplementationId.default("reference"),
 });
+export type Training = z.infer<typeof Training>;
 
 export const Inference = z.object({ batchSize: positiveInt });
 
@@ -72,10 +91,17 @@ export const Workload = z.object({
   measured: z.unknown().optional(),
 });
 export type Workload = z.infer<typeof Workload>;
+/** A workload as written (defaults not yet applied): what presets print. */
+export type WorkloadInput = z.input<typeof Workload>;
 export type DlrmWorkload = Workload & { model: DlrmModel };
 
 export function isDlrm(w: Workload): w is DlrmWorkload {
   return w.model.kind === "dlrm";
+}
+
+/** The DCNv2 cross network of a model (MLPerf v3+ shape when not given). */
+export function crossOf(model: DlrmModel): { layers: number; rank: number } {
+  return model.cross ?? { layers: 3, rank: 512 };
 }
 
 /** Columns of table t (per-table dim, else the model's). */
