@@ -13,6 +13,7 @@ import { accuracyRows, summarize } from "./accuracy.js";
 import { kernelAccuracy, opGpuTimeVsTraces } from "./kernels.js";
 import { parseSpeed, traceRows, traceSummary, calibrationEffect } from "./traces.js";
 import { planSection } from "./plans.js";
+import { stepModelSection } from "./step-model.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
 import { cacheSection } from "./cache.js";
 import { llmSection } from "./llm.js";
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   lines.push("| trace | profiled step ms | replayed ms | predicted ms (no profiler) | measured trainStepMs | error |", "|---|---|---|---|---|---|");
   for (const r of tr) lines.push(`| ${r.name} | ${r.measuredProfiledMs.toFixed(2)} | ${r.replayedMs.toFixed(2)} | ${r.predictedMs.toFixed(2)} | ${r.measuredMs.toFixed(2)} | ${signed(r.predictedMs / r.measuredMs - 1)} |`);
   lines.push("", ...(await planSection()));
+  lines.push("", ...(await stepModelSection()));
   lines.push("", "## Kernel time per op against the traces", "");
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");

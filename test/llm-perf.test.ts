@@ -6,7 +6,7 @@ import { dataPath } from "../src/catalog/data-path.js";
 import { attendedPairs, attentionDecodeUs, attentionPrefillUs } from "../src/perf/attention.js";
 import { gemmUs, groupedGemmUs } from "../src/perf/gemm.js";
 import { llmKernelAccuracy } from "../src/llm/kernel-check.js";
-import { activeExperts, expertRows, servePerf } from "../src/llm/perf.js";
+import { activeExperts, expertRows, forwardGraph, forwardUs, servePerf } from "../src/llm/perf.js";
 import { resolveModel } from "../src/llm/presets.js";
 import { impliedMfu, peakFlops, trainFlopsPerToken, trainPlan } from "../src/llm/train.js";
 import { strata } from "./helpers.js";
@@ -75,6 +75,29 @@ describe("serving perf", () => {
     const scout = resolveModel("llama4-scout-17b-16e").spec!;
     const one = servePerf(scout, h100, { ...base, weights: "int4", par: { tp: 1, pp: 1, ep: 1 } });
     expect(one.decode.byComponent["all-reduce"]).toBe(0);
+  });
+
+  it("the step is a simulated graph: CUDA graphs run its kernels back to back; eager launches pay the host per kernel", () => {
+    const kernelsOf = (gpu: typeof h100) =>
+      forwardGraph(mav, gpu, base, 1, 2048, true).ops.flatMap((op) => op.launches).flatMap((l) => (l.kind === "kernel" ? [l.kernel] : []));
+    const kernels = kernelsOf(h100);
+    const sum = kernels.reduce((s, k) => s + k.durationUs, 0);
+    const graphed = forwardUs(mav, h100, base, 1, 2048, true);
+    expect(graphed.us).toBeCloseTo(sum, 6);
+    expect(Object.values(graphed.byComponent).reduce((s, x) => s + x, 0)).toBeCloseTo(sum, 6);
+    expect(servePerf(mav, h100, base).decode.us).toBeCloseTo(forwardUs(mav, h100, base, 1, 2048 + 64, true).us, 9);
+    // H100's 5 us launches hide behind most decode kernels: eager is slower, by less than kernels x launch.
+    const eager = forwardUs(mav, h100, { ...base, launch: "eager" }, 1, 2048, true);
+    expect(eager.us).toBeGreaterThan(graphed.us);
+    expect(eager.us).toBeLessThan(graphed.us + kernels.length * h100.launchOverheadUs);
+    expect(eager.byComponent).toEqual(graphed.byComponent);
+    // A host slower than any kernel is the bottleneck: the step is every launch plus the last kernel.
+    const slowHost = { ...h100, launchOverheadUs: 200 };
+    const slowKernels = kernelsOf(slowHost);
+    expect(Math.max(...slowKernels.map((k) => k.durationUs))).toBeLessThan(200);
+    const hostBound = forwardUs(mav, slowHost, { ...base, launch: "eager" }, 1, 2048, true);
+    expect(hostBound.us).toBeCloseTo(slowKernels.length * 200 + slowKernels.at(-1)!.durationUs, 6);
+    expect(hostBound.us - forwardUs(mav, slowHost, base, 1, 2048, true).us).toBeGreaterThan(0.9 * slowKernels.length * 200);
   });
 
   it("CLI: llm perf --json", () => {

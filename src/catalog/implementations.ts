@@ -23,8 +23,12 @@ export const ImplementationProfile = z.object({
   dense: z.object({
     /** Bias and activation in the GEMM epilogue (cuBLASLt): no separate activation kernels. */
     fusedEpilogue: z.boolean(),
-    /** Dense optimizer as multi-tensor kernels over all parameters, not ops per parameter. */
-    foreachOptimizer: z.boolean(),
+    /**
+     * The dense optimizer: ops per parameter tensor (torch.optim single-tensor), one multi-tensor
+     * kernel per elementwise pass over all parameters (torch._foreach_*), or one fused kernel
+     * that reads and writes each parameter once (HugeCTR's optimizers, apex FusedAdam).
+     */
+    optimizer: z.enum(["per-parameter", "foreach", "fused"]),
   }),
   /** cudaGraph: the step is one captured graph; the host pays graphLaunchUs and nothing per op. */
   host: z.object({ cudaGraph: z.boolean(), graphLaunchUs: z.number().nonnegative() }),

@@ -64,6 +64,10 @@ export interface RankWork {
   a2aSendBytes: number;
   /** Partial pooled sums of row-wise shards: reduce-scattered in the forward, their gradients all-gathered in the backward (Neo Sec. 5.1). */
   rowWiseBytes: number;
+  /** This rank's host (keys the host-scoped collectives). */
+  host: number;
+  /** Partial pooled sums of table-row-wise shards: reduce-scattered inside the host before the all-to-all (TorchRec TWRW), gradients all-gathered back. */
+  hostRowWiseBytes: number;
   /** Bytes the quantise and dequantise passes of reduced-precision all-to-all move (0 at fp32). */
   a2aQuantizeBytes: number;
   /** Index bytes this rank sends in the input all-to-all. */
@@ -81,7 +85,7 @@ export function embeddingPart(model: DlrmModel, bags: number, pooling: number, r
 /** A single GPU: every table whole, every sample. */
 export function singleGpuWork(w: DlrmWorkload, batch = w.training.batchSize): RankWork {
   const parts = w.model.tables.map((t) => embeddingPart(w.model, batch, t.pooling, t.rows, tableDim(w.model, t)));
-  return { ranks: 1, localBatch: batch, parts, a2aSendBytes: 0, rowWiseBytes: 0, a2aQuantizeBytes: 0, inputDistBytes: 0, replicatedGradBytes: 0 };
+  return { ranks: 1, host: 0, localBatch: batch, parts, a2aSendBytes: 0, rowWiseBytes: 0, hostRowWiseBytes: 0, a2aQuantizeBytes: 0, inputDistBytes: 0, replicatedGradBytes: 0 };
 }
 
 interface Builder {
@@ -95,8 +99,8 @@ function kernel(name: string, work: KernelWork, stream: number = STREAM.compute)
 }
 const sync = (reason: string): Launch => ({ kind: "sync", reason });
 const ew = (name: string, bytes: number, flops = 0): Launch => kernel(name, { kind: "elementwise", bytes, flops });
-const collective = (name: string, key: string, op: CollectiveOp, bytes: number, stream: number): Launch => {
-  const l = kernel(name, { kind: "collective", op, bytes }, stream);
+const collective = (name: string, key: string, op: CollectiveOp, bytes: number, stream: number, scope?: "host"): Launch => {
+  const l = kernel(name, { kind: "collective", op, bytes, ...(scope ? { scope } : {}) }, stream);
   if (l.kind === "kernel") Object.assign(l.kernel, { collective: key, waitStreams: [STREAM.compute] });
   return l;
 };
@@ -166,13 +170,23 @@ function pooledAllToAll(c: Ctx, key: "a2a-fwd" | "a2a-bwd", name: string): void 
   const launches: Launch[] = [];
   if (q > 0) launches.push(ew("quantize (reduced-precision all-to-all)", q));
   const fwd = key === "a2a-fwd";
+  const host = c.work.hostRowWiseBytes;
+  // Forward: reduce inside the host, then exchange; backward: exchange, then gather inside the host.
+  if (host > 0 && fwd) launches.push(collective("reduce-scatter in host (table-row-wise partial sums)", `host-rs-fwd@${c.work.host}`, "reduce-scatter", host, STREAM.embeddingComm, "host"));
   launches.push(collective(name, key, "all-to-all", c.work.a2aSendBytes, STREAM.embeddingComm));
+  if (host > 0 && !fwd) launches.push(collective("all-gather in host (table-row-wise gradients)", `host-ag-bwd@${c.work.host}`, "all-gather", host, STREAM.embeddingComm, "host"));
   if (c.work.rowWiseBytes > 0) {
     launches.push(fwd ? collective("reduce-scatter (row-wise partial sums)", "rs-fwd", "reduce-scatter", c.work.rowWiseBytes, STREAM.embeddingComm)
       : collective("all-gather (row-wise gradients)", "ag-bwd", "all-gather", c.work.rowWiseBytes, STREAM.embeddingComm));
   }
   c.b.op(`nccl:all_to_all (${fwd ? "pooled embeddings" : "embedding gradients"})`, "communication", launches);
+}
+
+/** The consumer of an all-to-all's output waits for it (and dequantises it when it came in reduced precision). */
+function awaitAllToAll(c: Ctx): void {
+  if (c.work.ranks <= 1) return;
   c.b.waitFor(STREAM.embeddingComm);
+  const q = c.work.a2aQuantizeBytes / 2;
   if (q > 0) c.b.op("dequantize", "communication", [ew("dequantize (reduced-precision all-to-all)", q)]);
 }
 
@@ -223,7 +237,8 @@ function interactionForward(c: Ctx): void {
   for (const layer of s.cross) {
     b.op("aten::linear", "interaction", [gemm(batch, layer.rank, layer.width, c.dtype)]);
     b.op("aten::linear", "interaction", [gemm(batch, layer.width, layer.rank, c.dtype)]);
-    if (c.p.dense.fusedEpilogue) b.op("cross: x0 * xw + xl", "interaction", [ew("fused multiply-add", 4 * batch * layer.width * act)]);
+    // Fused: the U GEMM's epilogue reads x0 and x_l and writes x_{l+1} in place of its plain output.
+    if (c.p.dense.fusedEpilogue) b.op("cross: x0 * xw + xl (epilogue)", "interaction", [ew("fused epilogue traffic", 2 * batch * layer.width * act)]);
     else {
       b.op("aten::mul", "interaction", [ew("mul", 3 * batch * layer.width * act)]);
       b.op("aten::add", "interaction", [ew("add", 3 * batch * layer.width * act)]);
@@ -244,6 +259,7 @@ function forward(c: Ctx, training: boolean): void {
     embeddingForward(c);
     pooledAllToAll(c, "a2a-fwd", "all-to-all forward (pooled embeddings)");
   }
+  awaitAllToAll(c);
   interactionForward(c);
   mlpForward(c, s.top, "top-mlp", true);
   if (training) {
@@ -339,7 +355,8 @@ function interactionBackward(c: Ctx, buckets: Buckets): void {
   for (let l = s.cross.length - 1; l >= 0; l--) {
     const { width, rank } = s.cross[l]!;
     // d(xw) = g * x0, d(x0) += g * xw; g flows on to x_l unchanged.
-    b.op("bwd:MulBackward0", "interaction", [ew("mul", 3 * batch * width * act), ew("mul + accumulate", 4 * batch * width * act)]);
+    if (c.p.dense.fusedEpilogue) b.op("cross backward (fused)", "interaction", [ew("d(xw), d(x0) in one pass", 5 * batch * width * act)]);
+    else b.op("bwd:MulBackward0", "interaction", [ew("mul", 3 * batch * width * act), ew("mul + accumulate", 4 * batch * width * act)]);
     linearBackward(c, "interaction", { in: rank, out: width }, true, buckets);
     linearBackward(c, "interaction", { in: width, out: rank }, true, buckets, false);
   }
@@ -378,8 +395,10 @@ function backward(c: Ctx): void {
     // The gradients' all-to-all hides behind the bottom MLP's backward; the lookups' backward waits for it.
     mlpBackward(c, s.bottom, "bottom-mlp", false, buckets, false);
     buckets.flush();
+    awaitAllToAll(c);
     embeddingBackward(c);
   } else {
+    awaitAllToAll(c);
     embeddingBackward(c);
     mlpBackward(c, s.bottom, "bottom-mlp", false, buckets, false);
   }
@@ -394,6 +413,9 @@ const DENSE_OPTIMIZER_PASSES: Record<Optimizer, Array<[string, number]>> = {
   "rowwise-adagrad": [["aten::addcmul_", 3], ["aten::sqrt", 2], ["aten::add_", 2], ["aten::addcdiv_", 4]],
   adam: [["aten::lerp_", 3], ["aten::mul_", 2], ["aten::addcmul_", 3], ["aten::sqrt", 2], ["aten::div_", 2], ["aten::add_", 2], ["aten::addcdiv_", 4]],
 };
+
+/** Optimizer state words per dense parameter. */
+const DENSE_STATE_WORDS: Record<Optimizer, number> = { sgd: 0, adagrad: 1, "rowwise-adagrad": 1, adam: 2 };
 
 function sparseUpdate(c: Ctx): void {
   if (c.p.embedding.fusedOptimizer) return;
@@ -422,8 +444,12 @@ function optimizer(c: Ctx): void {
   sparseUpdate(c);
   const passes = DENSE_OPTIMIZER_PASSES[c.optimizer];
   const params = denseParamCount(model);
-  if (c.p.dense.foreachOptimizer) {
-    // Multi-tensor kernels over all dense parameters at once (torch._foreach_*; HugeCTR's fused optimizer).
+  if (c.p.dense.optimizer === "fused") {
+    // One pass: gradient read, weight and state read and written once (SGD 3 words, Adagrad 5, Adam 7).
+    const words = 3 + 2 * DENSE_STATE_WORDS[c.optimizer];
+    b.op("fused optimizer step", "optimizer", [ew(`fused ${c.optimizer} update`, words * params * F32, params)]);
+  } else if (c.p.dense.optimizer === "foreach") {
+    // Multi-tensor kernels over all dense parameters at once (torch._foreach_*).
     for (const [name, words] of passes) b.op(`${name.replace("aten::", "aten::_foreach_")}`, "optimizer", [ew(`multi_tensor_apply ${name.slice(6)}`, words * params * F32, params)]);
   } else {
     for (const layer of [...s.bottom, ...s.cross.flatMap((x) => [{ in: x.width, out: x.rank, noBias: true }, { in: x.rank, out: x.width }]), ...s.top]) {

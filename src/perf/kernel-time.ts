@@ -1,9 +1,10 @@
 /** One entry point: the duration of any kernel on a GPU, dispatching to the kernel models. */
-import type { Cluster } from "../catalog/clusters.js";
+import { reshapeCluster, type Cluster } from "../catalog/clusters.js";
 import type { Gpu } from "../catalog/gpus.js";
-import { allGatherUs, allReduceUs, allToAllUs, reduceScatterUs } from "./collectives.js";
+import { attentionDecodeUs, attentionPrefillUs } from "./attention.js";
+import { allGatherUs, allReduceUs, allToAllUs, hostAllReduceUs, reduceScatterUs } from "./collectives.js";
 import { KERNEL_CONSTANTS } from "./constants.js";
-import { bmmUs, gemmUs } from "./gemm.js";
+import { bmmUs, gemmUs, groupedGemmUs } from "./gemm.js";
 import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs, tbeBackwardUs, tbeForwardUs } from "./embedding.js";
 import { elementwiseUs, memcpyUs, sortUs } from "./elementwise.js";
 import type { KernelWork } from "./kernel.js";
@@ -25,15 +26,23 @@ export function kernelUs(gpu: Gpu, work: KernelWork, cluster?: Cluster): number 
       return tbeForwardUs(gpu, work.parts, work.elementBytes, work.outputBytes);
     case "tbe-backward":
       return tbeBackwardUs(gpu, work.parts, work.elementBytes, work.optimizer, work.gradBytes);
-    case "collective":
+    case "collective": {
       if (!cluster || cluster.ranks <= 1) return 0;
+      if (work.scope === "host") cluster = reshapeCluster(cluster, 1);
       switch (work.op) {
         case "all-to-all": return allToAllUs(cluster, [work.bytes]);
-        case "all-reduce": return allReduceUs(cluster, work.bytes);
+        case "all-reduce": return work.algorithm === "one-shot" ? hostAllReduceUs(cluster, work.bytes) : allReduceUs(cluster, work.bytes);
         case "reduce-scatter": return reduceScatterUs(cluster, work.bytes);
         case "all-gather": return allGatherUs(cluster, work.bytes);
       }
       break;
+    }
+    case "grouped-gemm":
+      return groupedGemmUs(gpu, work.rows, work.n, work.k, work.dtype, work.weightBytesPerValue);
+    case "attention-prefill":
+      return attentionPrefillUs(gpu, work.batch, work.heads, work.headDim, work.tokens, work.dtype, work.past, work.chunk);
+    case "attention-decode":
+      return attentionDecodeUs(gpu, work.batch, work.kvTokens, work.kvBytesPerToken);
     case "elementwise":
       return elementwiseUs(gpu, work.bytes, work.flops);
     case "memcpy":

@@ -38,8 +38,18 @@ export type KernelWork =
   | { kind: "tbe-forward"; parts: EmbeddingPart[]; elementBytes: number; outputBytes: number }
   /** FBGEMM table-batched backward fused with the optimizer's row update. */
   | { kind: "tbe-backward"; parts: EmbeddingPart[]; elementBytes: number; optimizer: Optimizer; gradBytes: number }
-  /** A collective over the job's ranks; `bytes` is what this rank sends (all-to-all) or reduces (all-reduce). */
-  | { kind: "collective"; op: CollectiveOp; bytes: number }
+  /**
+   * A collective over the job's ranks; `bytes` is what this rank sends (all-to-all) or reduces (all-reduce).
+   * `algorithm: "one-shot"` (all-reduce only): inference engines' custom all-reduce inside one NVLink host
+   * (every rank reads its peers' buffers; perf/collectives.ts hostAllReduceUs) instead of NCCL's ring.
+   */
+  | { kind: "collective"; op: CollectiveOp; bytes: number; algorithm?: "one-shot"; /** Over this rank's host only (table-row-wise partial sums). */ scope?: "host" }
+  /** MoE experts in one kernel: group g multiplies rows[g] x k by its own k x n weights (stored at weightBytesPerValue if not the dtype's). */
+  | { kind: "grouped-gemm"; rows: number[]; n: number; k: number; dtype: Dtype; weightBytesPerValue?: number }
+  /** Flash attention over `batch` sequences of `tokens` new tokens after `past` cached ones (chunked layers: within `chunk`). */
+  | { kind: "attention-prefill"; batch: number; heads: number; headDim: number; tokens: number; dtype: Dtype; past: number; chunk?: number }
+  /** Decode attention: one new token per sequence reading `kvTokens` cached tokens of `kvBytesPerToken`. */
+  | { kind: "attention-decode"; batch: number; kvTokens: number; kvBytesPerToken: number }
   /** Streaming elementwise or reduction kernel (roofline on bytes moved and flops). */
   | { kind: "elementwise"; bytes: number; flops: number }
   | { kind: "memcpy"; bytes: number; direction: "h2d-pageable" | "h2d-pinned" | "d2h" | "d2d" }

@@ -39,10 +39,10 @@ export function setupFor(c: Cluster, profile: ImplementationProfile): StepSetup 
 }
 
 /** A rank's work before any shard is placed: the dense part with its slice of the batch. */
-export function emptyRankWork(w: DlrmWorkload, c: Cluster): RankWork {
+export function emptyRankWork(w: DlrmWorkload, c: Cluster, rank = 0): RankWork {
   const localBatch = Math.max(1, Math.round(w.training.batchSize / c.ranks));
   const inputDistBytes = c.ranks > 1 ? localBatch * w.model.tables.reduce((s, t) => s + t.pooling, 0) * I64 : 0;
-  return { ranks: c.ranks, localBatch, parts: [], a2aSendBytes: 0, rowWiseBytes: 0, a2aQuantizeBytes: 0, inputDistBytes, replicatedGradBytes: 0 };
+  return { ranks: c.ranks, host: Math.floor(rank / c.gpusPerHost), localBatch, parts: [], a2aSendBytes: 0, rowWiseBytes: 0, hostRowWiseBytes: 0, a2aQuantizeBytes: 0, inputDistBytes, replicatedGradBytes: 0 };
 }
 
 /** Every rank's work under a plan. */
@@ -52,7 +52,7 @@ export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationPr
   const wire = commDtype ?? profile.communication.allToAll;
   const cb = COMM_BYTES[wire];
   const tables = tableInfos(w);
-  const works = Array.from({ length: N }, () => emptyRankWork(w, c));
+  const works = Array.from({ length: N }, (_, r) => emptyRankWork(w, c, r));
   for (const s of shards) {
     const t = tables[s.table]!;
     s.ranks.forEach((r, i) => {
@@ -70,12 +70,16 @@ export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationPr
       if (s.type === "data-parallel") work.replicatedGradBytes += rows * cols * 4;
       // Row-wise over all ranks: partial sums for every sample, reduce-scattered (hierarchical across hosts).
       else if (s.type === "row-wise" && s.ranks.length === N) work.rowWiseBytes += B * cols * cb;
-      else work.a2aSendBytes += B * cols * cb;
+      // Row-wise inside one host: reduce-scattered over NVLink, then each rank sends its 1/g share.
+      else if (s.type === "table-row-wise" && c.hosts > 1) {
+        work.hostRowWiseBytes += B * cols * cb;
+        work.a2aSendBytes += (B * cols * cb) / s.ranks.length;
+      } else work.a2aSendBytes += B * cols * cb;
     });
   }
   // Reduced precision that the stack does not produce natively: quantise and dequantise passes
   // over the fp32 tensor (Neo Sec. 5.3), read fp32 + write low precision and back.
-  if (wire !== profile.communication.allToAll) for (const work of works) work.a2aQuantizeBytes = ((work.a2aSendBytes + work.rowWiseBytes) / cb) * 4 * (1 + cb / 4) * 2;
+  if (wire !== profile.communication.allToAll) for (const work of works) work.a2aQuantizeBytes = ((work.a2aSendBytes + work.rowWiseBytes + work.hostRowWiseBytes) / cb) * 4 * (1 + cb / 4) * 2;
   return works;
 }
 

@@ -22,7 +22,7 @@ export const MILP_NODES = 1000;
 export const MILP_NODES_IN_BEST = 100;
 const GUARD_SECONDS = 60;
 /** Binary variables up to which the default strategy also tries the MILP. */
-const SMALL_BINARIES = 2000;
+const SMALL_BINARIES = 1000;
 
 // highs types its ES build as CommonJS: at run time the default import is the loader itself.
 const loadHighs = highsModule as unknown as typeof highsModule.default;
@@ -68,7 +68,9 @@ function options(ctx: PlanContext): Option[][] {
     if (c.hosts > 1) {
       const rows = Math.ceil(t.rows / g);
       for (let h = 0; h < c.hosts; h++) {
-        opts.push({ name: `trw${t.index}_h${h}`, shard: () => rowWise(t, hostRanks(g, h), "table-row-wise"), ranks: hostRanks(g, h), us: shardUs(c.gpuSpec, w, B, t.pooling / g, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send });
+        // Reduce-scattered in the host, then 1/g of it exchanged (in a2a-equivalent bytes).
+        const trwSend = send / g + (ctx.a2aUsPerByte > 0 ? (send * ctx.hostRowWiseUsPerByte) / ctx.a2aUsPerByte : 0);
+        opts.push({ name: `trw${t.index}_h${h}`, shard: () => rowWise(t, hostRanks(g, h), "table-row-wise"), ranks: hostRanks(g, h), us: shardUs(c.gpuSpec, w, B, t.pooling / g, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send: trwSend });
       }
     }
     if (n > 1 && t.bytes <= DP_MAX_BYTES) {

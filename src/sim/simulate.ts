@@ -189,9 +189,11 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   let joinAt: Ready = new Map();
   const quiet = { ...options, recordTimeline: false };
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
+  // Ranks with the same graph reach their collectives at the same times: one stands for all.
+  const distinct = [...new Map(graphs.map((g) => [signature(g), g])).values()];
   for (let pass = 0; collectiveUs.size > 0 && graphs.length > 1 && pass < limit; pass++) {
     const next: Ready = new Map();
-    for (const g of graphs) for (const [k, t] of run(g, quiet, joinAt, collectiveUs).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
+    for (const g of distinct) for (const [k, t] of run(g, quiet, joinAt, collectiveUs).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
     let changed = false;
     for (const [k, t] of next) if (Math.abs(t - (joinAt.get(k) ?? -1)) > 1e-9) changed = true;
     joinAt = next;
@@ -199,6 +201,20 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   }
   const ranks = graphs.map((g) => run(g, options, joinAt, collectiveUs).result);
   return { stepUs: ranks.reduce((m, r) => Math.max(m, r.stepUs), 0), ranks };
+}
+
+/** What decides a graph's timing: its ops' overheads and its kernels' streams, waits, collectives and durations. */
+function signature(g: ExecutionGraph): string {
+  const parts: Array<string | number> = [g.streams, g.launchLatencyUs ?? 0, ...(g.streamBusyAtStartUs ?? [])];
+  for (const op of g.ops) {
+    const o = op.overheads;
+    parts.push("|", o.t1, o.t2, o.t3, o.t4, o.t5);
+    for (const l of op.launches) {
+      if (l.kind === "sync") parts.push("s", l.callUs ?? "", l.gapUs ?? "");
+      else parts.push(l.kernel.stream, l.kernel.durationUs, l.kernel.collective ?? "", (l.kernel.waitStreams ?? []).join("+"), l.callUs ?? "", l.gapUs ?? "");
+    }
+  }
+  return parts.join(",");
 }
 
 export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
