@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import { simulate } from "../cache/simulate.js";
 import { zipfTrace } from "../cache/generate.js";
 import { resolveCluster } from "../catalog/clusters.js";
+import { dlrmPreset } from "../catalog/dlrm-presets.js";
+import { Workload, type DlrmWorkload } from "../spec/workload.js";
 import { dataPath } from "../catalog/data-path.js";
 import { getGpu } from "../catalog/gpus.js";
 import { fitModel } from "../llm/fit.js";
@@ -32,6 +34,12 @@ export function registerDemo(program: Command): void {
       const gpus = ["v100-sxm2-32gb", "a100-sxm-80gb", "h100-sxm-80gb", "h200-sxm-141gb", "b200"];
       out.push("The same workloads on other GPUs (same host):", "");
       out.push(summaryTable(workloads.flatMap((w) => gpus.map((g) => predictWorkload(w, { gpu: g }))).filter((p) => p.memory.peakBytes <= p.gpu.hbmBytes)), "");
+
+      out.push("The same workloads as other software stacks run them (implementation profiles, data/implementations):", "");
+      out.push(summaryTable(workloads.flatMap((w) => (["torchrec", "hugectr"] as const).map((implementation) => predictWorkload(w, { implementation })))), "");
+      const dcnv2 = Workload.parse(dlrmPreset("mlperf-dlrm-dcnv2", 1, 64, 55296)) as DlrmWorkload;
+      const mlperf = await planSharding(dcnv2, resolveCluster("1x8-h100-sxm-80gb"));
+      out.push(`MLPerf Training DLRM-DCNv2 (DCNv2, 26 multi-hot tables, Adagrad, fp16, HugeCTR) on 1 x 8 H100 at global batch 55,296: ${(mlperf.stepUs / 1000).toFixed(2)} ms per step (strata plan; NVIDIA's v4.0 result: 3.53 ms).`, "");
 
       const big = workloads[workloads.length - 1]!;
       const dgx = resolveCluster("dgx-h100-8");

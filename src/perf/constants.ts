@@ -65,9 +65,11 @@ export const KERNEL_CONSTANTS = {
   },
   tbe: {
     /**
-     * FBGEMM / HugeCTR table-batched embedding kernels: fraction of HBM bandwidth reached
-     * (fitted: MLPerf Training v4.0 NVIDIA 1 x 8 H100 DLRM-DCNv2, ../shared/reference/mlperf-dcnv2-dev.json;
-     * bench/calibrate.ts). No per-system value: the same for every GPU, batch and cluster.
+     * FBGEMM / HugeCTR table-batched embedding kernels: fraction of HBM bandwidth reached. Set
+     * on the MLPerf Training v4.0 NVIDIA 1 x 8 H100 DLRM-DCNv2 development point
+     * (../shared/reference/mlperf-dcnv2-dev.json), a round value that leaves it at +2.9%; no
+     * public FBGEMM figure names its GPU (docs/implementations-sources.md). One value for every
+     * GPU, batch and cluster.
      */
     bandwidthEfficiency: 0.7,
     /** Radix sort of (row, position) pairs by row: int64 keys and int32 values, read and written in two passes. */
