@@ -62,5 +62,6 @@ describe("predict", () => {
     const cat = strata(["catalog"]);
     expect(cat.stdout).toContain("h100-sxm-80gb");
     expect(cat.stdout).toContain("b200");
-  });
+    expect(demo.stdout).toContain("MLPerf Training DLRM-DCNv2");
+  }, 120_000);
 });
