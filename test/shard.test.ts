@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { reshapeCluster, resolveCluster } from "../src/catalog/clusters.js";
 import { randomDlrm } from "../src/catalog/dlrm-presets.js";
 import { allReduceUs, allToAllUs, reduceScatterUs } from "../src/perf/collectives.js";
-import { HBM_USABLE } from "../src/shard/evaluate.js";
+import { HBM_USABLE } from "../src/graph/fit.js";
 import { planSharding, type Strategy } from "../src/shard/planner.js";
 import type { PlanResult } from "../src/shard/types.js";
 import type { DlrmWorkload } from "../src/spec/workload.js";

@@ -4,6 +4,7 @@
  * activations autograd keeps for the backward, plus the CUDA libraries' workspaces.
  */
 import type { ImplementationProfile } from "../catalog/implementations.js";
+import { optimizerStateWords } from "../perf/embedding.js";
 import { dtypeBytes } from "../perf/gemm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { tableDim } from "../spec/workload.js";
@@ -18,7 +19,7 @@ const I64 = 8;
  * (dev09, dev16, dev17, dev19) allocate beyond tensors.
  */
 const LIBRARY_WORKSPACE_BYTES = 2 * 32 * 2 ** 20;
-/** Optimizer state in float32 words per parameter (rowwise Adagrad keeps one per row). */
+/** Dense optimizer state in float32 words per parameter (row-wise Adagrad only exists for tables). */
 const OPTIMIZER_WORDS = { sgd: 0, adagrad: 1, "rowwise-adagrad": 0, adam: 2 } as const;
 
 export interface MemoryEstimate {
@@ -34,8 +35,7 @@ export interface MemoryEstimate {
 
 /** HBM bytes of `rows x cols` of a table with its optimizer state (fp32 state whatever the rows' precision). */
 export function tableStateBytes(w: DlrmWorkload, rows: number, cols: number): number {
-  const o = w.training.optimizer;
-  return rows * cols * (embeddingBytes(w.training.embeddingPrecision) + OPTIMIZER_WORDS[o] * F32) + (o === "rowwise-adagrad" ? rows * F32 : 0);
+  return rows * cols * (embeddingBytes(w.training.embeddingPrecision) + optimizerStateWords(w.training.optimizer, cols) * F32);
 }
 
 /** One rank's peak memory: its shards (all tables on a single GPU), the dense part with its batch slice. */

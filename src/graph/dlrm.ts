@@ -124,6 +124,11 @@ function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase
   };
 }
 
+/** The reference's li, lj index tensors: built on the host, each a pageable copy and its sync. */
+function hostIndexCopies(pairBytes: number): Launch[] {
+  return ["li", "lj"].flatMap((t): Launch[] => [kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }), sync(`pageable copy of ${t}`)]);
+}
+
 function gemm(m: number, n: number, k: number, dtype: Precision): Launch {
   return kernel(`gemm ${m}x${n}x${k}`, { kind: "gemm", m, n, k, batch: 1, dtype });
 }
@@ -219,16 +224,8 @@ function interactionForward(c: Ctx): void {
     if (c.p.interaction.hostBuiltIndices) {
       // The reference builds the triangular index tensors li, lj on the host every step.
       for (let i = 0; i < 2; i++) for (const name of ["aten::empty", "aten::to", "aten::lift_fresh", "aten::detach_"]) b.op(name, "interaction");
-      b.op("aten::index", "interaction", [
-        kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }),
-        sync("pageable copy of li"),
-        kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }),
-        sync("pageable copy of lj"),
-        gather,
-      ]);
-    } else {
-      b.op("aten::index", "interaction", [gather]);
     }
+    b.op("aten::index", "interaction", [...(c.p.interaction.hostBuiltIndices ? hostIndexCopies(pairBytes) : []), gather]);
     b.op("aten::cat", "interaction", [ew("CatArrayBatchedCopy", 2 * batch * s.topInput * act)]);
     return;
   }
@@ -327,17 +324,9 @@ function interactionBackward(c: Ctx, buckets: Buckets): void {
     const F = s.features;
     b.op("bwd:CatBackward0", "interaction");
     const pairBytes = s.pairs * I64;
-    const copies: Launch[] = c.p.interaction.hostBuiltIndices
-      ? [
-        kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }),
-        sync("pageable copy of li"),
-        kernel("Memcpy HtoD (Pageable -> Device)", { kind: "memcpy", bytes: pairBytes, direction: "h2d-pageable" }),
-        sync("pageable copy of lj"),
-      ]
-      : [];
     b.op("bwd:IndexBackward0", "interaction", [
       kernel("fill zeros", { kind: "memset", bytes: batch * F * F * act }),
-      ...copies,
+      ...(c.p.interaction.hostBuiltIndices ? hostIndexCopies(pairBytes) : []),
       ew("linearize index", 3 * pairBytes),
       ew("copy", 2 * batch * s.pairs * act),
       ew("index arithmetic", 2 * pairBytes),

@@ -42,18 +42,22 @@ export function embeddingBackwardUs(gpu: Gpu, w: { lookups: number; dim: number;
 }
 
 /**
- * Words an optimizer reads and writes per updated element, relative to SGD's three (gradient,
- * weight read and write): Adagrad adds its accumulator's read and write (Duchi et al., JMLR 2011),
- * Adam two moments (Kingma & Ba, ICLR 2015), row-wise Adagrad one accumulator per row (FBGEMM
- * EXACT_ROWWISE_ADAGRAD) shared by the row's `dim` elements.
+ * fp32 optimizer-state words per embedding element: Adagrad one accumulator (Duchi et al., JMLR
+ * 2011), Adam two moments (Kingma & Ba, ICLR 2015), row-wise Adagrad one accumulator per row
+ * (FBGEMM EXACT_ROWWISE_ADAGRAD) shared by the row's `dim` elements.
  */
-export function optimizerTrafficFactor(optimizer: Optimizer, dim: number): number {
+export function optimizerStateWords(optimizer: Optimizer, dim: number): number {
   switch (optimizer) {
-    case "sgd": return 1;
-    case "adagrad": return 5 / 3;
-    case "adam": return 7 / 3;
-    case "rowwise-adagrad": return (3 + 2 / Math.max(1, dim)) / 3;
+    case "sgd": return 0;
+    case "adagrad": return 1;
+    case "adam": return 2;
+    case "rowwise-adagrad": return 1 / Math.max(1, dim);
   }
+}
+
+/** Words an update reads and writes per element, relative to SGD's three (gradient, weight read and write): plus each state word read and written. */
+export function optimizerTrafficFactor(optimizer: Optimizer, dim: number): number {
+  return (3 + 2 * optimizerStateWords(optimizer, dim)) / 3;
 }
 
 export function embeddingUpdateUs(
@@ -79,11 +83,6 @@ export function embeddingUpdateUs(
  */
 const T = KERNEL_CONSTANTS.tbe;
 
-/** Optimizer state bytes per element (fp32 words; row-wise Adagrad: one word per row, charged per element). */
-function stateBytes(optimizer: Optimizer, dim: number): number {
-  return optimizer === "adagrad" ? 4 : optimizer === "adam" ? 8 : optimizer === "rowwise-adagrad" ? 4 / Math.max(1, dim) : 0;
-}
-
 export function tbeForwardUs(gpu: Gpu, parts: readonly EmbeddingPart[], elementBytes: number, outputBytes = elementBytes): number {
   let bytes = 0;
   for (const p of parts) {
@@ -100,7 +99,7 @@ export function tbeBackwardUs(gpu: Gpu, parts: readonly EmbeddingPart[], element
     const lookups = p.bags * p.pooling;
     if (lookups <= 0) continue;
     const unique = Math.min(p.rows, lookups * p.uniqueFraction);
-    bytes += p.bags * p.dim * gradBytes + lookups * T.sortBytesPerLookup + unique * p.dim * 2 * (elementBytes + stateBytes(optimizer, p.dim));
+    bytes += p.bags * p.dim * gradBytes + lookups * T.sortBytesPerLookup + unique * p.dim * 2 * (elementBytes + 4 * optimizerStateWords(optimizer, p.dim));
   }
   return T.backwardFixedUs + (bytes / (gpu.hbmBandwidthBytesPerSec * T.bandwidthEfficiency)) * 1e6;
 }

@@ -7,7 +7,8 @@ import { allGatherUs, allToAllUs, COMM_BYTES, reduceScatterUs, type CommDtype } 
 import { tbeBackwardUs, tbeForwardUs } from "../perf/embedding.js";
 import { embeddingBytes } from "../graph/dlrm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { HBM_USABLE, emptyRankWork, evaluatePlan, rankWorks, setupFor } from "./evaluate.js";
+import { HBM_USABLE } from "../graph/fit.js";
+import { emptyRankWork, evaluatePlan, rankWorks, setupFor } from "./evaluate.js";
 import { shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
 
@@ -45,8 +46,6 @@ export interface PlanContext {
   sendBytes: number[];
   /** The step with no embedding work at all (dense part and its communication), from the evaluator, us. */
   baseStepUs: number;
-  /** Fixed cost of a rank's fused lookup and backward kernels, us. */
-  rankFixedUs: number;
   options: PlanOptions;
   evaluate(shards: Shard[], strategy: string): PlanResult;
   /** The search's fast estimate of a plan's step (held against evaluate by a differential test). */
@@ -60,14 +59,12 @@ export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = 
   const empty = emptyRankWork(w, c);
   // Every rank without tables runs the same graph: one simulated rank stands for all.
   const baseStepUs = simulateStep(w, setupFor(c, profile), [empty]).stepUs;
-  const e = embeddingBytes(w.training.embeddingPrecision);
-  const rankFixedUs = tbeForwardUs(c.gpuSpec, [], e) + tbeBackwardUs(c.gpuSpec, [], e, w.training.optimizer);
   const a2aUsPerByte = (2 * (allToAllUs(c, [1e9]) - allToAllUs(c, [0]))) / 1e9;
   const rowWiseUsPerByte = (reduceScatterUs(c, 1e9) - reduceScatterUs(c, 0) + allGatherUs(c, 1e9) - allGatherUs(c, 0)) / 1e9;
   const host = reshapeCluster(c, 1);
   const hostRowWiseUsPerByte = (reduceScatterUs(host, 1e9) - reduceScatterUs(host, 0) + allGatherUs(host, 1e9) - allGatherUs(host, 0)) / 1e9;
   const ctx: PlanContext = {
-    w, c, profile, tables, options, twUs, baseStepUs, rankFixedUs, a2aUsPerByte, rowWiseUsPerByte, hostRowWiseUsPerByte,
+    w, c, profile, tables, options, twUs, baseStepUs, a2aUsPerByte, rowWiseUsPerByte, hostRowWiseUsPerByte,
     fairUs: twUs.reduce((a, b) => a + b, 0) / c.ranks,
     sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? profile.communication.allToAll]),
     capacity: c.gpuSpec.hbmBytes * HBM_USABLE,

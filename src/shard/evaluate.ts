@@ -18,7 +18,6 @@ import type { DlrmWorkload } from "../spec/workload.js";
 import { tableInfos } from "./table-costs.js";
 import type { PlanResult, RankStats, Shard } from "./types.js";
 
-export { HBM_USABLE };
 
 const I64 = 8;
 

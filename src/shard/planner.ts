@@ -8,7 +8,8 @@
 import type { Cluster } from "../catalog/clusters.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
-import { evaluatePlan, HBM_USABLE } from "./evaluate.js";
+import { HBM_USABLE } from "../graph/fit.js";
+import { evaluatePlan } from "./evaluate.js";
 import { planContext, type PlanContext, type PlanOptions } from "./context.js";
 import { explainShard, HOT_FACTOR } from "./explain.js";
 import { MILP_NODES, MILP_NODES_IN_BEST, milpIsSmall, milpIsTractable, solveMilp } from "./milp.js";

@@ -190,8 +190,9 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   const quiet = { ...options, recordTimeline: false };
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
   // Ranks with the same graph reach their collectives at the same times: one stands for all.
-  const distinct = [...new Map(graphs.map((g) => [signature(g), g])).values()];
-  for (let pass = 0; collectiveUs.size > 0 && graphs.length > 1 && pass < limit; pass++) {
+  const joined = collectiveUs.size > 0 && graphs.length > 1;
+  const distinct = joined ? [...new Map(graphs.map((g) => [signature(g), g])).values()] : [];
+  for (let pass = 0; joined && pass < limit; pass++) {
     const next: Ready = new Map();
     for (const g of distinct) for (const [k, t] of run(g, quiet, joinAt, collectiveUs).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
     let changed = false;
