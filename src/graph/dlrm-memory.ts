@@ -8,7 +8,7 @@ import { optimizerStateWords } from "../perf/embedding.js";
 import { dtypeBytes } from "../perf/gemm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { tableDim } from "../spec/workload.js";
-import { denseParamCount, dlrmShapes, embeddingBytes, singleGpuWork, type RankWork } from "./dlrm.js";
+import { DENSE_STATE_WORDS, denseParamCount, dlrmShapes, embeddingBytes, singleGpuWork, type RankWork } from "./dlrm.js";
 
 const F32 = 4;
 const I64 = 8;
@@ -19,8 +19,6 @@ const I64 = 8;
  * (dev09, dev16, dev17, dev19) allocate beyond tensors.
  */
 const LIBRARY_WORKSPACE_BYTES = 2 * 32 * 2 ** 20;
-/** Dense optimizer state in float32 words per parameter (row-wise Adagrad only exists for tables). */
-const OPTIMIZER_WORDS = { sgd: 0, adagrad: 1, "rowwise-adagrad": 0, adam: 2 } as const;
 
 export interface MemoryEstimate {
   tableBytes: number;
@@ -49,7 +47,7 @@ export function dlrmTrainingMemory(w: DlrmWorkload, p: ImplementationProfile, wo
   const denseParams = denseParamCount(m);
   // Mixed precision keeps fp32 master weights and a low-precision copy.
   const denseParamBytes = denseParams * (F32 + (act < F32 ? act : 0));
-  const words = OPTIMIZER_WORDS[w.training.optimizer];
+  const words = DENSE_STATE_WORDS[w.training.optimizer];
   const optimizerStateBytes = work.parts.reduce((sum, t) => sum + tableStateBytes(w, t.rows, t.dim) - t.rows * t.dim * emb, 0) + denseParams * F32 * words;
   // Sparse gradients (reference): values (lookups x dim) and int64 indices, alive until the step.
   // Fused backward + optimizer kernels update rows in place and keep no such tensors (FBGEMM TBE).

@@ -403,8 +403,8 @@ const DENSE_OPTIMIZER_PASSES: Record<Optimizer, Array<[string, number]>> = {
   adam: [["aten::lerp_", 3], ["aten::mul_", 2], ["aten::addcmul_", 3], ["aten::sqrt", 2], ["aten::div_", 2], ["aten::add_", 2], ["aten::addcdiv_", 4]],
 };
 
-/** Optimizer state words per dense parameter. */
-const DENSE_STATE_WORDS: Record<Optimizer, number> = { sgd: 0, adagrad: 1, "rowwise-adagrad": 1, adam: 2 };
+/** Optimizer state words per dense parameter (row-wise Adagrad is a table optimizer: dense layers run Adagrad). */
+export const DENSE_STATE_WORDS: Record<Optimizer, number> = { sgd: 0, adagrad: 1, "rowwise-adagrad": 1, adam: 2 };
 
 function sparseUpdate(c: Ctx): void {
   if (c.p.embedding.fusedOptimizer) return;
