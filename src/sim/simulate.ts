@@ -63,7 +63,8 @@ const CATEGORIES: OpCategory[] = ["bottom-mlp", "embedding", "interaction", "top
 /** Per collective key (iteration:key): when this rank could start it. */
 type Ready = Map<string, number>;
 
-function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collectiveUs: Map<string, number>): { result: StepResult; ready: Ready } {
+/** `account`: keep the per-op and per-category breakdowns (the fixed-point passes need only the ready times). */
+function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collectiveUs: Map<string, number>, account = true): { result: StepResult; ready: Ready } {
   const iterations = Math.max(1, options.iterations ?? 1);
   const f = options.hostSpeedFactor ?? 1;
   const record = options.recordTimeline ?? true;
@@ -131,6 +132,7 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
       if (record) timeline.push({ track: "host", name: op.name, category: op.category, kind: "op", startUs: opStart, durUs: host - opStart, iteration: it });
       busy += o.t1 * f;
       hostBusy += busy;
+      if (!account) continue;
       const entry = byOp.get(op.name) ?? { name: op.name, category: op.category, count: 0, hostUs: 0, gpuUs: 0 };
       entry.count += 1;
       entry.hostUs += busy;
@@ -191,31 +193,67 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
   // Ranks with the same graph reach their collectives at the same times: one stands for all.
   const joined = collectiveUs.size > 0 && graphs.length > 1;
-  const distinct = joined ? [...new Map(graphs.map((g) => [signature(g), g])).values()] : [];
+  const keys = joined ? graphs.map(timingKey) : [];
+  const distinct = [...new Map(keys.map((k, i) => [k, graphs[i]!])).values()];
   for (let pass = 0; joined && pass < limit; pass++) {
     const next: Ready = new Map();
-    for (const g of distinct) for (const [k, t] of run(g, quiet, joinAt, collectiveUs).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
+    for (const g of distinct) for (const [k, t] of run(g, quiet, joinAt, collectiveUs, false).ready) next.set(k, Math.max(next.get(k) ?? 0, t));
     let changed = false;
     for (const [k, t] of next) if (Math.abs(t - (joinAt.get(k) ?? -1)) > 1e-9) changed = true;
     joinAt = next;
     if (!changed) break;
   }
-  const ranks = graphs.map((g) => run(g, options, joinAt, collectiveUs).result);
+  // Identical ranks share one result (read-only by convention, as every StepResult is).
+  const byKey = new Map<string, StepResult>();
+  const ranks = graphs.map((g, i) => {
+    const key = keys[i];
+    const known = key === undefined ? undefined : byKey.get(key);
+    if (known) return known;
+    const r = run(g, options, joinAt, collectiveUs).result;
+    if (key !== undefined) byKey.set(key, r);
+    return r;
+  });
   return { stepUs: ranks.reduce((m, r) => Math.max(m, r.stepUs), 0), ranks };
 }
 
-/** What decides a graph's timing: its ops' overheads and its kernels' streams, waits, collectives and durations. */
-function signature(g: ExecutionGraph): string {
-  const parts: Array<string | number> = [g.streams, g.launchLatencyUs ?? 0, ...(g.streamBusyAtStartUs ?? [])];
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/**
+ * A 64-bit hash (two FNV-1a lanes) of everything that decides a graph's timing: ops' overheads,
+ * kernels' streams, waits, collectives and durations. Two graphs with the same key time alike;
+ * a collision among a job's ranks has odds of about ranks^2 / 2^65.
+ */
+function timingKey(g: ExecutionGraph): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  const num = (v: number): void => {
+    bits[0] = v;
+    h1 = Math.imul(h1 ^ words[0]!, 0x01000193);
+    h1 = Math.imul(h1 ^ words[1]!, 0x01000193);
+    h2 = Math.imul(h2 ^ words[1]!, 0x5bd1e995);
+    h2 = Math.imul(h2 ^ words[0]!, 0x5bd1e995);
+  };
+  const str = (v: string): void => {
+    for (let i = 0; i < v.length; i++) num(v.charCodeAt(i));
+    num(-3);
+  };
+  num(g.streams);
+  num(g.launchLatencyUs ?? 0);
+  for (const t of g.streamBusyAtStartUs ?? []) num(t);
   for (const op of g.ops) {
     const o = op.overheads;
-    parts.push("|", o.t1, o.t2, o.t3, o.t4, o.t5);
+    num(o.t1); num(o.t2); num(o.t3); num(o.t4); num(o.t5); num(op.launches.length);
     for (const l of op.launches) {
-      if (l.kind === "sync") parts.push("s", l.callUs ?? "", l.gapUs ?? "");
-      else parts.push(l.kernel.stream, l.kernel.durationUs, l.kernel.collective ?? "", (l.kernel.waitStreams ?? []).join("+"), l.callUs ?? "", l.gapUs ?? "");
+      num(l.callUs ?? -1);
+      num(l.gapUs ?? -1);
+      if (l.kind === "sync") { num(-2); continue; }
+      num(l.kernel.stream); num(l.kernel.durationUs); str(l.kernel.collective ?? "");
+      for (const w of l.kernel.waitStreams ?? []) num(w);
+      num(-4);
     }
   }
-  return parts.join(",");
+  return `${h1 >>> 0}:${h2 >>> 0}`;
 }
 
 export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {
