@@ -42,7 +42,7 @@ function checkCoverage(w: DlrmWorkload, shards: PlanResult["shards"]): void {
 }
 
 describe("sharding planner", () => {
-  const strategies: Strategy[] = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise"];
+  const strategies: Strategy[] = ["best", "search", "column-search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise"];
 
   it("property: every plan covers each table exactly once and feasible plans fit HBM", async () => {
     await fc.assert(

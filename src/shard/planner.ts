@@ -17,7 +17,7 @@ import { shardBytes, shardUs, tableInfos, type TableInfo } from "./table-costs.j
 import type { PlanResult, Shard } from "./types.js";
 import { all, DP_MAX_BYTES, columnWise, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
 
-export const STRATEGIES = ["best", "search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise", "data-parallel", "milp"] as const;
+export const STRATEGIES = ["best", "search", "column-search", "greedy", "table-wise", "row-wise", "column-wise", "table-row-wise", "data-parallel", "milp"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** Narrowest column shard: a warp's 32-column chunk in the lookup kernel. */
@@ -79,6 +79,54 @@ function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number
     }
     ranks.add(r, weight(t), bytes);
     shards.push(tableWise(t, r));
+  }
+  return shards;
+}
+
+/**
+ * Balance the all-to-all as well as the lookups: tiny tables replicated; every other table split
+ * into column shards of at least 32 columns, placed by LPT on lookup time plus all-to-all time
+ * onto distinct ranks with room. Column shards spread a table's send volume (B x d/k per rank)
+ * where table-wise placement puts B x d on one rank. A table whose column shard alone outweighs a
+ * rank's fair share goes row-wise over all ranks instead when that costs each rank less (its
+ * partial sums are reduce-scattered, Neo Sec. 5.1).
+ */
+function columnSearch(ctx: PlanContext): Shard[] {
+  const { c, w } = ctx;
+  const n = c.ranks;
+  const B = w.training.batchSize;
+  const ranks = new Ranks(n, ctx.dense.memoryBytes);
+  const usPerByte = ctx.a2aUsPerByte * (ctx.sendBytes[0]! / Math.max(1, B * ctx.tables[0]!.dim));
+  const shards: Shard[] = new Array(ctx.tables.length);
+  const columns = (t: TableInfo): number => Math.min(n, Math.max(1, Math.floor(t.dim / MIN_COLUMN_SHARD)));
+  const columnShardUs = (t: TableInfo): number => {
+    const cols = Math.ceil(t.dim / columns(t));
+    return shardUs(c.gpuSpec, w, B, t.pooling, t.rows, cols) + B * cols * usPerByte;
+  };
+  const rowWiseUs = (t: TableInfo): number => shardUs(c.gpuSpec, w, B, t.pooling / n, Math.ceil(t.rows / n), t.dim) + B * t.dim * usPerByte * (ctx.rowWiseUsPerByte / Math.max(1e-30, ctx.a2aUsPerByte));
+  const split = ctx.tables.filter((t) => !(n > 1 && t.bytes <= DP_MAX_BYTES));
+  const fair = split.reduce((s, t) => s + columnShardUs(t) * columns(t), 0) / n;
+  const rest: number[] = [];
+  for (const t of ctx.tables) {
+    if (n > 1 && t.bytes <= DP_MAX_BYTES) shards[t.index] = dataParallel(t, n);
+    else if (n > 1 && t.rows >= n && columnShardUs(t) > fair && rowWiseUs(t) < columnShardUs(t)) shards[t.index] = rowWise(t, all(n));
+    else rest.push(t.index);
+  }
+  for (const s of shards) if (s) s.ranks.forEach((r, i) => ranks.add(r, 0, shardBytes(w, s.rows[i]![1] - s.rows[i]![0], s.cols[i]![1] - s.cols[i]![0])));
+  for (const i of byDescending(rest.map((j) => ctx.twUs[j]!)).map((k) => rest[k]!)) {
+    const t = ctx.tables[i]!;
+    const k = columns(t);
+    const us = columnShardUs(t);
+    const bytes = shardBytes(w, t.rows, Math.ceil(t.dim / k));
+    const chosen: number[] = [];
+    for (let j = 0; j < k; j++) {
+      const r = ranks.leastLoaded(bytes, ctx.capacity, all(n).filter((x) => !chosen.includes(x)));
+      if (r < 0) break;
+      chosen.push(r);
+      ranks.add(r, us, bytes);
+    }
+    // No room for k distinct shards: row-wise over all ranks always fits where anything does.
+    shards[i] = chosen.length < k ? rowWise(t, all(n)) : k === 1 ? tableWise(t, chosen[0]!) : columnWise(t, chosen);
   }
   return shards;
 }
@@ -167,6 +215,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
     // TorchRec-style greedy: biggest tables first, each onto the rank with the least bytes so far.
     greedy: () => evaluate(lpt(ctx, byDescending(tables.map((t) => t.bytes)), (t) => t.bytes / 1e9, false), "greedy"),
     search,
+    "column-search": () => evaluate(columnSearch(ctx), "column-search"),
     milp: async () => {
       if (!milpIsTractable(ctx)) throw new UserError(`--strategy milp: ${tables.length} tables x ${n} ranks is too large for the exact solver; use search (the default)`);
       const start = search().shards;
