@@ -67,7 +67,8 @@ export const KERNEL_CONSTANTS = {
     /**
      * FBGEMM / HugeCTR table-batched embedding kernels: fraction of HBM bandwidth reached. Set
      * on the MLPerf Training v4.0 NVIDIA 1 x 8 H100 DLRM-DCNv2 development point
-     * (../shared/reference/mlperf-dcnv2-dev.json), a round value that leaves it at +2.9%; no
+     * (../shared/reference/mlperf-dcnv2-dev.json), a round value (with the default planner that point
+     * is predicted -5.4%, the 8 x 8 one +7%: BENCHMARKS.md); no
      * public FBGEMM figure names its GPU (docs/implementations-sources.md). One value for every
      * GPU, batch and cluster.
      */
