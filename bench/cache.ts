@@ -9,7 +9,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { openTrace } from "../src/cache/open.js";
-import { POLICIES, type PolicyId } from "../src/cache/policies/index.js";
+import { LIBCACHESIM_POLICIES as POLICIES, type PolicyId } from "../src/cache/policies/index.js";
 import { simulate } from "../src/cache/simulate.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

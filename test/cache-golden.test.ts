@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultSizes, lruMrc } from "../src/cache/mrc.js";
 import { openTrace } from "../src/cache/open.js";
-import { POLICIES, type PolicyId } from "../src/cache/policies/index.js";
+import { LIBCACHESIM_POLICIES, type PolicyId } from "../src/cache/policies/index.js";
 import { simulate } from "../src/cache/simulate.js";
 import { writeCsv, writeOracle } from "../src/cache/write.js";
 import { ROOT } from "./helpers.js";
@@ -15,6 +15,8 @@ const ref = JSON.parse(readFileSync(`${ROOT}test/fixtures/cloudPhysicsIO.referen
 const sizes = Object.keys(ref.missRatio.lru).map(Number);
 
 describe("golden: cloudPhysicsIO against libCacheSim", () => {
+  // set-lru (FBGEMM's set-associative cache) has no libCacheSim counterpart: only libCacheSim's policies here.
+  const POLICIES = LIBCACHESIM_POLICIES;
   const results = simulate(openTrace(BIN, "oracleGeneral"), POLICIES.flatMap((policy) => sizes.map((size) => ({ policy, size }))));
 
   it("has a reference for every policy", () => {

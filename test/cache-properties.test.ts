@@ -92,7 +92,9 @@ describe("cache properties", () => {
       fc.property(trace, fc.integer({ min: 1, max: 200 }), (ids, cap) => {
         const sizes = ids.map((id) => 1 + (id % 7));
         const distinct = new Set(ids).size;
-        for (const r of simulate(arraySource(ids, sizes), POLICIES.map((policy) => ({ policy, size: cap })), { bytes: true })) {
+        // set-lru (FBGEMM's row cache) works in objects only: it rejects byte mode.
+        const inBytes = POLICIES.filter((p) => p !== "set-lru");
+        for (const r of simulate(arraySource(ids, sizes), inBytes.map((policy) => ({ policy, size: cap })), { bytes: true })) {
           expect(r.misses).toBeGreaterThanOrEqual(distinct);
           expect(r.misses).toBeLessThanOrEqual(ids.length);
         }

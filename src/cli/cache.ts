@@ -4,7 +4,7 @@ import { blockSource, readAmplification, type BlockCounter } from "../cache/bloc
 import { dlrmMixTrace, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
 import { lruMrc, reportSizes } from "../cache/mrc.js";
 import { openTrace, parseFormat } from "../cache/open.js";
-import { POLICIES, type PolicyId } from "../cache/policies/index.js";
+import { LIBCACHESIM_POLICIES, POLICIES, type PolicyId } from "../cache/policies/index.js";
 import { simulate } from "../cache/simulate.js";
 import { traceStats } from "../cache/stats.js";
 import type { TraceSource } from "../cache/trace.js";
@@ -34,7 +34,9 @@ export function parseSizes(list: string): { sizes: number[]; bytes: boolean } {
 function parsePolicies(list: string): PolicyId[] {
   return list.split(",").map((p) => {
     const id = p.trim().toLowerCase();
-    if (!(POLICIES as readonly string[]).includes(id)) throw new UserError(`--policy: expected some of ${POLICIES.join(", ")}, found "${p}"`);
+    if (!(POLICIES as readonly string[]).includes(id)) {
+      throw new UserError(`--policy: expected some of ${LIBCACHESIM_POLICIES.join(", ")}, found "${p}" (or set-lru: FBGEMM's 32-way set-associative LRU, sizes in objects)`);
+    }
     return id as PolicyId;
   });
 }

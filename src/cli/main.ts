@@ -15,9 +15,9 @@ const program = new Command()
 // `strata cache ...` is benchmarked as a whole command (BENCHMARKS.md), start-up included: it
 // loads only its own modules; every other command line loads them all.
 if (process.argv[2] !== "cache") {
-  const [demo, predict, timeline, catalog, imp, trace, calibrate, plan, preset, llm] = await Promise.all([
+  const [demo, predict, timeline, catalog, imp, trace, calibrate, plan, preset, llm, tier] = await Promise.all([
     import("./demo.js"), import("./predict.js"), import("./timeline.js"), import("./catalog.js"), import("./import.js"),
-    import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"),
+    import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"), import("./tier.js"),
   ]);
   demo.registerDemo(program);
   predict.registerPredict(program);
@@ -29,6 +29,7 @@ if (process.argv[2] !== "cache") {
   plan.registerPlan(program);
   preset.registerPreset(program);
   llm.registerLlm(program);
+  tier.registerTier(program);
 }
 registerCache(program);
 

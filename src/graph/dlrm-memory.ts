@@ -43,12 +43,13 @@ export function dlrmTrainingMemory(w: DlrmWorkload, p: ImplementationProfile, wo
   const s = dlrmShapes(m);
   const act = dtypeBytes(w.training.precision);
   const emb = embeddingBytes(w.training.embeddingPrecision);
-  const tableBytes = work.parts.reduce((sum, t) => sum + t.rows * t.dim * emb, 0);
+  // Tables homed off the GPU keep only their cache rows in HBM (rows cached with their optimizer state, as SSD TBE does).
+  const tableBytes = work.parts.reduce((sum, t) => sum + (t.residentRows ?? t.rows) * t.dim * emb, 0);
   const denseParams = denseParamCount(m);
   // Mixed precision keeps fp32 master weights and a low-precision copy.
   const denseParamBytes = denseParams * (F32 + (act < F32 ? act : 0));
   const words = DENSE_STATE_WORDS[w.training.optimizer];
-  const optimizerStateBytes = work.parts.reduce((sum, t) => sum + tableStateBytes(w, t.rows, t.dim) - t.rows * t.dim * emb, 0) + denseParams * F32 * words;
+  const optimizerStateBytes = work.parts.reduce((sum, t) => sum + tableStateBytes(w, t.residentRows ?? t.rows, t.dim) - (t.residentRows ?? t.rows) * t.dim * emb, 0) + denseParams * F32 * words;
   // Sparse gradients (reference): values (lookups x dim) and int64 indices, alive until the step.
   // Fused backward + optimizer kernels update rows in place and keep no such tensors (FBGEMM TBE).
   const sparseGrad = p.embedding.fusedOptimizer ? 0 : work.parts.reduce((sum, t) => sum + t.bags * t.pooling * (t.dim * emb + I64), 0);

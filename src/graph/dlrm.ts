@@ -20,8 +20,8 @@ import type { ExecutionGraph, HostOp, Launch, OpCategory, Phase } from "./types.
 const F32 = 4;
 const I64 = 8;
 
-/** Streams: compute, embedding communication, dense-gradient all-reduce (DDP's process group). */
-export const STREAM = { compute: 0, embeddingComm: 1, allReduce: 2 } as const;
+/** Streams: compute, embedding communication, dense-gradient all-reduce (DDP's process group), tier prefetch. */
+export const STREAM = { compute: 0, embeddingComm: 1, allReduce: 2, prefetch: 3 } as const;
 
 /** Sizes derived from the model: feature count, interaction pairs, layer shapes. */
 export function dlrmShapes(model: DlrmModel) {
@@ -74,6 +74,18 @@ export interface RankWork {
   inputDistBytes: number;
   /** Gradient bytes of data-parallel (replicated) tables, all-reduced with the dense ones. */
   replicatedGradBytes: number;
+  /** Cache misses of tables homed off the GPU, fetched from the node's tiers (tier/fetch.ts). */
+  fetch?: TierFetch;
+}
+
+/** One step's cache-miss traffic of a rank (docs/tiers.md). */
+export interface TierFetch {
+  h2dBytes: number;
+  d2hBytes: number;
+  /** Device time on the rank's node for the misses (shared devices: the node's busiest one), us. */
+  storageUs: number;
+  /** Blocking: the lookup waits for the fetch; pipelined: the next batch's misses come while this one runs. */
+  blocking: boolean;
 }
 
 /** One table's lookups for `bags` samples of `pooling` lookups on `rows` rows x `dim` columns. */
@@ -154,6 +166,7 @@ interface Ctx {
 
 function embeddingForward(c: Ctx): void {
   const { b, work } = c;
+  if (work.fetch?.blocking) b.waitFor(STREAM.prefetch);
   if (c.p.embedding.fused) {
     if (work.parts.length) b.op("fbgemm::split_embedding_codegen_lookup", "embedding", [kernel("split_embedding_codegen_forward (table-batched)", { kind: "tbe-forward", parts: work.parts, elementBytes: c.emb, outputBytes: c.act })]);
     return;
@@ -479,13 +492,18 @@ export function buildDlrmTrainingGraph(w: DlrmWorkload, table: HostOverheadTable
     // TrainPipelineSparseDist: the next batch's indices move while this batch computes.
     b.op("nccl:all_to_all (next batch's indices)", "communication", [collective("input all-to-all (next batch's indices)", "input-dist", "all-to-all", work.inputDistBytes, STREAM.embeddingComm)]);
   }
+  const fetch = work.fetch;
+  if (fetch && (fetch.h2dBytes > 0 || fetch.storageUs > 0)) {
+    // FBGEMM prefetch(): on its own stream; pipelined it serves the next batch, blocking this one.
+    b.op("fbgemm::prefetch (cache misses from the node's tiers)", "embedding", [kernel("lxu_cache_insert + tier reads", { kind: "tier-fetch", h2dBytes: fetch.h2dBytes, d2hBytes: fetch.d2hBytes, storageUs: fetch.storageUs }, STREAM.prefetch)]);
+  }
   forward(c, true);
   b.op("aten::ones_like", "loss", [ew("fill", F32)]);
   phase = "backward";
   backward(c);
   phase = "optimizer";
   optimizer(c);
-  const graph: ExecutionGraph = { name: w.name, ops, streams: work.ranks > 1 ? 3 : 1 };
+  const graph: ExecutionGraph = { name: w.name, ops, streams: work.fetch ? 4 : work.ranks > 1 ? 3 : 1 };
   return p.host.cudaGraph ? asCudaGraph(graph, p.host.graphLaunchUs) : graph;
 }
 

@@ -24,6 +24,16 @@ export function memcpyUs(gpu: Gpu, bytes: number, direction: "h2d-pageable" | "h
   }
 }
 
+/**
+ * Misses fetched from the node's tiers: the device reads, the H2D copy of the rows and the D2H
+ * copy of evicted dirty rows stream through one pipeline (FBGEMM prefetch and cache eviction
+ * kernels), so the slowest stage sets the time; PCIe is full duplex (pinned-copy bandwidth).
+ */
+export function tierFetchUs(gpu: Gpu, h2dBytes: number, d2hBytes: number, storageUs: number): number {
+  if (h2dBytes <= 0 && d2hBytes <= 0 && storageUs <= 0) return 0;
+  return Math.max(storageUs, memcpyUs(gpu, h2dBytes, "h2d-pinned"), memcpyUs(gpu, d2hBytes, "d2h"));
+}
+
 export function sortUs(keys: number): number {
   const S = KERNEL_CONSTANTS.sort;
   return S.fixedUs + keys / S.keysPerUs;

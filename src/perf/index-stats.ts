@@ -6,7 +6,7 @@
 import type { IndexDistribution } from "../spec/workload.js";
 
 /** Probability mass of Zipf ranks [lo, hi) under x = ((R^(1-a)-1)u+1)^(1/(1-a)), rank = floor(x)-1. */
-function zipfMass(rows: number, alpha: number, lo: number, hi: number): number {
+export function zipfMass(rows: number, alpha: number, lo: number, hi: number): number {
   // CDF of x at value v: u(v) = (v^(1-a) - 1) / (R^(1-a) - 1); a = 1 is the log limit.
   const cdf = (v: number): number => {
     const x = Math.min(Math.max(v, 1), rows);
@@ -17,20 +17,43 @@ function zipfMass(rows: number, alpha: number, lo: number, hi: number): number {
   return cdf(hi + 1) - cdf(lo + 1);
 }
 
+/** Ranks grouped for sums over a table: `count[j]` ranks of probability `p[j]` each, hottest first. */
+export interface RankBuckets {
+  count: Float64Array;
+  p: Float64Array;
+}
+
+/**
+ * The rows of a table as buckets of equal probability: exact for the `head` hottest ranks,
+ * geometric buckets (each `growth` times the last) for the Zipf tail, where the mass varies
+ * slowly; one bucket for a uniform table.
+ */
+export function rankBuckets(dist: IndexDistribution, rows: number, head = 256, growth = 1.05): RankBuckets {
+  if (dist.kind === "uniform" || rows <= 1) return { count: Float64Array.of(rows), p: Float64Array.of(1 / rows) };
+  const count: number[] = [];
+  const p: number[] = [];
+  const h = Math.min(rows, head);
+  for (let k = 0; k < h; k++) {
+    count.push(1);
+    p.push(zipfMass(rows, dist.alpha, k, k + 1));
+  }
+  for (let lo = h; lo < rows; ) {
+    const hi = Math.min(rows, Math.ceil(lo * growth));
+    count.push(hi - lo);
+    p.push(zipfMass(rows, dist.alpha, lo, hi) / (hi - lo));
+    lo = hi;
+  }
+  return { count: Float64Array.from(count), p: Float64Array.from(p) };
+}
+
 /** Expected number of distinct rows hit by `lookups` draws. */
 export function expectedDistinct(dist: IndexDistribution, rows: number, lookups: number): number {
   if (rows <= 1) return Math.min(rows, lookups);
   if (dist.kind === "uniform") return rows * -Math.expm1(lookups * Math.log1p(-1 / rows));
-  let distinct = 0;
   // Exact for the head, geometric buckets for the tail (mass varies slowly there).
-  const head = Math.min(rows, 256);
-  for (let k = 0; k < head; k++) distinct += -Math.expm1(lookups * Math.log1p(-Math.min(zipfMass(rows, dist.alpha, k, k + 1), 1 - 1e-15)));
-  for (let lo = head; lo < rows; ) {
-    const hi = Math.min(rows, Math.ceil(lo * 1.05));
-    const p = zipfMass(rows, dist.alpha, lo, hi) / (hi - lo);
-    distinct += (hi - lo) * -Math.expm1(lookups * Math.log1p(-Math.min(p, 1 - 1e-15)));
-    lo = hi;
-  }
+  const b = rankBuckets(dist, rows);
+  let distinct = 0;
+  for (let j = 0; j < b.p.length; j++) distinct += b.count[j]! * -Math.expm1(lookups * Math.log1p(-Math.min(b.p[j]!, 1 - 1e-15)));
   return distinct;
 }
 

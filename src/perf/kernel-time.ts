@@ -6,7 +6,7 @@ import { allGatherUs, allReduceUs, allToAllUs, hostAllReduceUs, reduceScatterUs 
 import { KERNEL_CONSTANTS } from "./constants.js";
 import { bmmUs, gemmUs, groupedGemmUs } from "./gemm.js";
 import { embeddingBackwardUs, embeddingForwardUs, embeddingUpdateUs, tbeBackwardUs, tbeForwardUs } from "./embedding.js";
-import { elementwiseUs, memcpyUs, sortUs } from "./elementwise.js";
+import { elementwiseUs, memcpyUs, sortUs, tierFetchUs } from "./elementwise.js";
 import type { KernelWork } from "./kernel.js";
 
 /** `cluster`: where collectives run (none: a single GPU, collectives cost nothing). */
@@ -47,6 +47,8 @@ export function kernelUs(gpu: Gpu, work: KernelWork, cluster?: Cluster): number 
       return elementwiseUs(gpu, work.bytes, work.flops);
     case "memcpy":
       return memcpyUs(gpu, work.bytes, work.direction);
+    case "tier-fetch":
+      return tierFetchUs(gpu, work.h2dBytes, work.d2hBytes, work.storageUs);
     case "memset":
       return elementwiseUs(gpu, work.bytes, 0);
     case "index-backward":

@@ -14,6 +14,8 @@ export interface EmbeddingPart {
   rows: number;
   uniqueFraction: number;
   hottestRowShare: number;
+  /** Rows held in HBM when the table is homed off the GPU (its cache); absent: all `rows`. */
+  residentRows?: number;
 }
 
 export type CollectiveOp = "all-to-all" | "all-reduce" | "reduce-scatter" | "all-gather";
@@ -52,6 +54,11 @@ export type KernelWork =
   | { kind: "attention-decode"; batch: number; kvTokens: number; kvBytesPerToken: number }
   /** Streaming elementwise or reduction kernel (roofline on bytes moved and flops). */
   | { kind: "elementwise"; bytes: number; flops: number }
+  /**
+   * Fetch of cache misses from the node's tiers (docs/tiers.md): rows cross the host link (H2D),
+   * evicted dirty rows go back (D2H, full duplex), behind `storageUs` of device time on the host.
+   */
+  | { kind: "tier-fetch"; h2dBytes: number; d2hBytes: number; storageUs: number }
   | { kind: "memcpy"; bytes: number; direction: "h2d-pageable" | "h2d-pinned" | "d2h" | "d2d" }
   | { kind: "memset"; bytes: number }
   /** index_put_ with accumulate (backward of advanced indexing): a serial walk per sorted index. */

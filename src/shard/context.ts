@@ -8,6 +8,8 @@ import { tbeBackwardUs, tbeForwardUs } from "../perf/embedding.js";
 import { embeddingBytes } from "../graph/dlrm.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { HBM_USABLE } from "../graph/fit.js";
+import { tierFetchUs } from "../perf/elementwise.js";
+import type { TierContext } from "../tier/fetch.js";
 import { emptyRankWork, evaluatePlan, rankWorks, setupFor } from "./evaluate.js";
 import { shardUs, tableInfos, type TableInfo } from "./table-costs.js";
 import type { PlanResult, Shard } from "./types.js";
@@ -21,6 +23,8 @@ export interface PlanOptions {
   implementation?: string;
   /** Keep every rank's timeline in the returned plan. */
   timeline?: boolean;
+  /** Tables homed off the GPU: the node's tiers and the tables' access (default: the workload's). */
+  tiers?: TierContext;
 }
 
 export interface PlanContext {
@@ -69,7 +73,7 @@ export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = 
     sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? profile.communication.allToAll]),
     capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
     dense: { memoryBytes: dlrmTrainingMemory(w, profile, empty).peakBytes },
-    evaluate: (shards, strategy) => evaluatePlan(w, c, profile, shards, strategy, { commDtype: options.commDtype }),
+    evaluate: (shards, strategy) => evaluatePlan(w, c, profile, shards, strategy, { commDtype: options.commDtype, tiers: options.tiers }),
     surrogateStepUs: (shards) => surrogateStepUs(ctx, shards),
   };
   return ctx;
@@ -82,13 +86,21 @@ export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = 
  * evaluator.
  */
 function surrogateStepUs(ctx: PlanContext, shards: Shard[]): number {
-  const works = rankWorks(ctx.w, ctx.c, ctx.profile, shards, ctx.options.commDtype);
+  const works = rankWorks(ctx.w, ctx.c, ctx.profile, shards, ctx.options.commDtype, ctx.options.tiers);
   const e = embeddingBytes(ctx.w.training.embeddingPrecision);
   let emb = 0;
   let comm = 0;
+  let fetch = 0;
+  let blocking = false;
   for (const work of works) {
+    if (work.fetch) {
+      fetch = Math.max(fetch, tierFetchUs(ctx.c.gpuSpec, work.fetch.h2dBytes, work.fetch.d2hBytes, work.fetch.storageUs));
+      blocking ||= work.fetch.blocking;
+    }
     if (work.parts.length) emb = Math.max(emb, tbeForwardUs(ctx.c.gpuSpec, work.parts, e) + tbeBackwardUs(ctx.c.gpuSpec, work.parts, e, ctx.w.training.optimizer));
     comm = Math.max(comm, work.a2aSendBytes * ctx.a2aUsPerByte + work.rowWiseBytes * ctx.rowWiseUsPerByte + work.hostRowWiseBytes * ctx.hostRowWiseUsPerByte);
   }
-  return ctx.baseStepUs + emb + comm;
+  const step = ctx.baseStepUs + emb + comm;
+  // Pipelined prefetch overlaps the step; blocking adds to it.
+  return blocking ? step + fetch : Math.max(step, fetch);
 }

@@ -15,6 +15,7 @@ import { defaultHostOverheads } from "../graph/host-overheads.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import type { TimelineEvent } from "../sim/simulate.js";
 import type { DlrmWorkload } from "../spec/workload.js";
+import { attachFetches, type TierContext } from "../tier/fetch.js";
 import { tableInfos } from "./table-costs.js";
 import type { PlanResult, RankStats, Shard } from "./types.js";
 
@@ -24,6 +25,8 @@ const I64 = 8;
 export interface EvaluateOptions {
   /** Wire precision of the pooled-embedding all-to-all (default: the profile's). */
   commDtype?: CommDtype;
+  /** Tables homed off the GPU: the node's tiers and every table's access (tier/fetch.ts). */
+  tiers?: TierContext;
   /** Keep every rank's timeline. */
   timeline?: boolean;
 }
@@ -45,7 +48,7 @@ export function emptyRankWork(w: DlrmWorkload, c: Cluster, rank = 0): RankWork {
 }
 
 /** Every rank's work under a plan. */
-export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationProfile, shards: Shard[], commDtype?: CommDtype): RankWork[] {
+export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationProfile, shards: Shard[], commDtype?: CommDtype, tiers?: TierContext): RankWork[] {
   const B = w.training.batchSize;
   const N = c.ranks;
   const wire = commDtype ?? profile.communication.allToAll;
@@ -65,6 +68,7 @@ export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationPr
       const part = s.type === "data-parallel" ? embeddingPart(w.model, B / N, t.pooling, rows, cols)
         : s.type === "row-wise" || s.type === "table-row-wise" ? embeddingPart(w.model, B, (t.pooling * rows) / t.rows, rows, cols)
         : embeddingPart(w.model, B, t.pooling, rows, cols);
+      if (t.hbmRowFraction < 1) part.residentRows = Math.ceil(rows * t.hbmRowFraction);
       work.parts.push(part);
       if (s.type === "data-parallel") work.replicatedGradBytes += rows * cols * 4;
       // Row-wise over all ranks: partial sums for every sample, reduce-scattered (hierarchical across hosts).
@@ -79,11 +83,12 @@ export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationPr
   // Reduced precision that the stack does not produce natively: quantise and dequantise passes
   // over the fp32 tensor (Neo Sec. 5.3), read fp32 + write low precision and back.
   if (wire !== profile.communication.allToAll) for (const work of works) work.a2aQuantizeBytes = ((work.a2aSendBytes + work.rowWiseBytes + work.hostRowWiseBytes) / cb) * 4 * (1 + cb / 4) * 2;
+  if (tables.some((t) => t.hbmRowFraction < 1)) attachFetches(w, c, shards, works, tiers);
   return works;
 }
 
 export function evaluatePlan(w: DlrmWorkload, c: Cluster, profile: ImplementationProfile, shards: Shard[], strategy: string, options: EvaluateOptions = {}): PlanResult {
-  const works = rankWorks(w, c, profile, shards, options.commDtype);
+  const works = rankWorks(w, c, profile, shards, options.commDtype, options.tiers);
   const step = simulateStep(w, setupFor(c, profile), works, { recordTimeline: options.timeline ?? false });
   const capacity = c.gpuSpec.hbmBytes * HBM_USABLE;
   const perRank: RankStats[] = step.ranks.map((r, rank) => {

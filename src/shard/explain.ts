@@ -10,7 +10,7 @@ export const HOT_FACTOR = 1.5;
 export function explainShard(ctx: PlanContext, s: Shard): string {
   const t = ctx.tables[s.table]!;
   const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
-  const need = shardBytes(ctx.w, t.rows, t.dim);
+  const need = shardBytes(ctx.w, t, t.rows, t.dim);
   const room = ctx.capacity - ctx.dense.memoryBytes;
   const heat = ctx.fairUs > 0 ? ctx.twUs[t.index]! / ctx.fairUs : 0;
   switch (s.type) {

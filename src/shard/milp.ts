@@ -58,23 +58,23 @@ function options(ctx: PlanContext): Option[][] {
   const g = c.gpusPerHost;
   return ctx.tables.map((t) => {
     const send = ctx.sendBytes[t.index]!;
-    const opts: Option[] = all(n).map((r) => ({ name: `t${t.index}_r${r}`, shard: () => tableWise(t, r), ranks: [r], us: ctx.twUs[t.index]!, bytes: shardBytes(w, t.rows, t.dim), send }));
+    const opts: Option[] = all(n).map((r) => ({ name: `t${t.index}_r${r}`, shard: () => tableWise(t, r), ranks: [r], us: ctx.twUs[t.index]!, bytes: shardBytes(w, t, t.rows, t.dim), send }));
     if (n > 1) {
       const rows = Math.ceil(t.rows / n);
       // Its partial sums are reduce-scattered, cheaper per byte than the all-to-all (in a2a-equivalent bytes).
       const rwSend = ctx.a2aUsPerByte > 0 ? (send * ctx.rowWiseUsPerByte) / ctx.a2aUsPerByte : 0;
-      opts.push({ name: `rw${t.index}`, shard: () => rowWise(t, all(n)), ranks: all(n), us: shardUs(c.gpuSpec, w, B, t.pooling / n, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send: rwSend });
+      opts.push({ name: `rw${t.index}`, shard: () => rowWise(t, all(n)), ranks: all(n), us: shardUs(c.gpuSpec, w, B, t.pooling / n, rows, t.dim), bytes: shardBytes(w, t, rows, t.dim), send: rwSend });
     }
     if (c.hosts > 1) {
       const rows = Math.ceil(t.rows / g);
       for (let h = 0; h < c.hosts; h++) {
         // Reduce-scattered in the host, then 1/g of it exchanged (in a2a-equivalent bytes).
         const trwSend = send / g + (ctx.a2aUsPerByte > 0 ? (send * ctx.hostRowWiseUsPerByte) / ctx.a2aUsPerByte : 0);
-        opts.push({ name: `trw${t.index}_h${h}`, shard: () => rowWise(t, hostRanks(g, h), "table-row-wise"), ranks: hostRanks(g, h), us: shardUs(c.gpuSpec, w, B, t.pooling / g, rows, t.dim), bytes: shardBytes(w, rows, t.dim), send: trwSend });
+        opts.push({ name: `trw${t.index}_h${h}`, shard: () => rowWise(t, hostRanks(g, h), "table-row-wise"), ranks: hostRanks(g, h), us: shardUs(c.gpuSpec, w, B, t.pooling / g, rows, t.dim), bytes: shardBytes(w, t, rows, t.dim), send: trwSend });
       }
     }
     if (n > 1 && t.bytes <= DP_MAX_BYTES) {
-      opts.push({ name: `dp${t.index}`, shard: () => dataParallel(t, n), ranks: all(n), us: shardUs(c.gpuSpec, w, B / n, t.pooling, t.rows, t.dim), bytes: shardBytes(w, t.rows, t.dim), send: 0 });
+      opts.push({ name: `dp${t.index}`, shard: () => dataParallel(t, n), ranks: all(n), us: shardUs(c.gpuSpec, w, B / n, t.pooling, t.rows, t.dim), bytes: shardBytes(w, t, t.rows, t.dim), send: 0 });
     }
     return opts;
   });

@@ -48,12 +48,12 @@ function split(ctx: PlanContext, ranks: Ranks, t: TableInfo): Shard {
   const g = ctx.c.gpusPerHost;
   const perHost = all(ctx.c.hosts).map((h) => hostRanks(g, h));
   const hostLoad = (rs: number[]): number => rs.reduce((a, r) => a + ranks.load[r]!, 0);
-  const fits = (rs: number[], k: number): boolean => rs.every((r) => ranks.bytes[r]! + shardBytes(ctx.w, Math.ceil(t.rows / k), t.dim) <= ctx.capacity);
+  const fits = (rs: number[], k: number): boolean => rs.every((r) => ranks.bytes[r]! + shardBytes(ctx.w, t, Math.ceil(t.rows / k), t.dim) <= ctx.capacity);
   const host = perHost.filter((rs) => fits(rs, g)).sort((a, b) => hostLoad(a) - hostLoad(b))[0];
   const shard = host && ctx.c.hosts > 1 ? rowWise(t, host, "table-row-wise") : rowWise(t, all(ctx.c.ranks));
   shard.ranks.forEach((r, i) => {
     const rows = shard.rows[i]![1] - shard.rows[i]![0];
-    ranks.add(r, shardUs(ctx.c.gpuSpec, ctx.w, ctx.w.training.batchSize, (t.pooling * rows) / t.rows, rows, t.dim), shardBytes(ctx.w, rows, t.dim));
+    ranks.add(r, shardUs(ctx.c.gpuSpec, ctx.w, ctx.w.training.batchSize, (t.pooling * rows) / t.rows, rows, t.dim), shardBytes(ctx.w, t, rows, t.dim));
   });
   return shard;
 }
@@ -64,7 +64,7 @@ function lpt(ctx: PlanContext, order: number[], weight: (t: TableInfo) => number
   const shards: Shard[] = [];
   for (const i of order) {
     const t = ctx.tables[i]!;
-    const bytes = shardBytes(ctx.w, t.rows, t.dim);
+    const bytes = shardBytes(ctx.w, t, t.rows, t.dim);
     if (allowSplit && t.bytes <= DP_MAX_BYTES && ctx.c.ranks > 1) {
       const s = dataParallel(t, ctx.c.ranks);
       for (const r of s.ranks) ranks.add(r, shardUs(ctx.c.gpuSpec, ctx.w, ctx.w.training.batchSize / ctx.c.ranks, t.pooling, t.rows, t.dim), bytes);
@@ -112,12 +112,12 @@ function columnSearch(ctx: PlanContext): Shard[] {
     else if (n > 1 && t.rows >= n && columnShardUs(t) > fair && rowWiseUs(t) < columnShardUs(t)) shards[t.index] = rowWise(t, all(n));
     else rest.push(t.index);
   }
-  for (const s of shards) if (s) s.ranks.forEach((r, i) => ranks.add(r, 0, shardBytes(w, s.rows[i]![1] - s.rows[i]![0], s.cols[i]![1] - s.cols[i]![0])));
+  for (const s of shards) if (s) s.ranks.forEach((r, i) => ranks.add(r, 0, shardBytes(w, ctx.tables[s.table]!, s.rows[i]![1] - s.rows[i]![0], s.cols[i]![1] - s.cols[i]![0])));
   for (const i of byDescending(rest.map((j) => ctx.twUs[j]!)).map((k) => rest[k]!)) {
     const t = ctx.tables[i]!;
     const k = columns(t);
     const us = columnShardUs(t);
-    const bytes = shardBytes(w, t.rows, Math.ceil(t.dim / k));
+    const bytes = shardBytes(w, t, t.rows, Math.ceil(t.dim / k));
     const chosen: number[] = [];
     for (let j = 0; j < k; j++) {
       const r = ranks.leastLoaded(bytes, ctx.capacity, all(n).filter((x) => !chosen.includes(x)));
@@ -140,7 +140,7 @@ function improve(ctx: PlanContext, shards: Shard[]): Shard[] {
   const bytes = Float64Array.from(plan.perRank.map((p) => p.hbmBytes));
   const tw = shards.filter((s) => s.type === "table-wise");
   const cost = (s: Shard): number => searchWeight(ctx, s.table);
-  const mem = (s: Shard): number => shardBytes(ctx.w, ctx.tables[s.table]!.rows, ctx.tables[s.table]!.dim);
+  const mem = (s: Shard): number => shardBytes(ctx.w, ctx.tables[s.table]!, ctx.tables[s.table]!.rows, ctx.tables[s.table]!.dim);
   for (let iter = 0; iter < 20 * n + 200; iter++) {
     let hi = 0;
     let lo = 0;
@@ -245,14 +245,14 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
 /** The chosen plan evaluated once more, keeping every rank's timeline. */
 function withTimeline(ctx: PlanContext, p: PlanResult): PlanResult {
   if (!ctx.options.timeline) return p;
-  const t = evaluatePlan(ctx.w, ctx.c, ctx.profile, p.shards, p.strategy, { commDtype: ctx.options.commDtype, timeline: true });
+  const t = evaluatePlan(ctx.w, ctx.c, ctx.profile, p.shards, p.strategy, { commDtype: ctx.options.commDtype, tiers: ctx.options.tiers, timeline: true });
   return { ...p, timelines: t.timelines };
 }
 
 /** What is missing when no plan fits: the model's HBM need against the cluster's. */
 export function infeasibility(ctx: PlanContext): string {
   const { w, c } = ctx;
-  const need = tableInfos(w).reduce((a, t) => a + shardBytes(w, t.rows, t.dim), 0) + ctx.dense.memoryBytes * c.ranks;
+  const need = tableInfos(w).reduce((a, t) => a + shardBytes(w, t, t.rows, t.dim), 0) + ctx.dense.memoryBytes * c.ranks;
   const have = c.gpuSpec.hbmBytes * HBM_USABLE * c.ranks;
   const perHost = c.gpuSpec.hbmBytes * HBM_USABLE * c.gpusPerHost;
   const moreHosts = Math.ceil((need - have) / perHost);

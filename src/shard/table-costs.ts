@@ -20,18 +20,22 @@ export interface TableInfo {
   pooling: number;
   /** fp32 weights (the size that decides replication and reports). */
   bytes: number;
+  /** Share of its rows in HBM: its cache's over a table homed off the GPU (docs/tiers.md), else 1. */
+  hbmRowFraction: number;
 }
 
 export function tableInfos(w: DlrmWorkload): TableInfo[] {
   return w.model.tables.map((t, index) => {
     const dim = tableDim(w.model, t);
-    return { index, rows: t.rows, dim, pooling: t.pooling, bytes: t.rows * dim * F32 };
+    const p = t.placement;
+    const hbmRowFraction = !p || p.home === "hbm" ? 1 : Math.min(1, p.hbmCacheRows / t.rows);
+    return { index, rows: t.rows, dim, pooling: t.pooling, bytes: t.rows * dim * F32, hbmRowFraction };
   });
 }
 
-/** HBM bytes of `rows x cols` of a table, with optimizer state. */
-export function shardBytes(w: DlrmWorkload, rows: number, cols: number): number {
-  return tableStateBytes(w, rows, cols);
+/** HBM bytes of `rows x cols` of table t: with optimizer state, or its cache's share when homed off the GPU. */
+export function shardBytes(w: DlrmWorkload, t: TableInfo, rows: number, cols: number): number {
+  return tableStateBytes(w, t.hbmRowFraction < 1 ? Math.ceil(rows * t.hbmRowFraction) : rows, cols);
 }
 
 /**

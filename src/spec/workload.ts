@@ -15,6 +15,26 @@ export const IndexDistribution = z.discriminatedUnion("kind", [
 ]);
 export type IndexDistribution = z.infer<typeof IndexDistribution>;
 
+/** Where a table's rows live: on the GPU, or in a tier of the node behind HBM (and DRAM) caches. */
+export const HOMES = ["hbm", "dram", "cxl", "pmem", "ssd"] as const;
+export type Home = (typeof HOMES)[number];
+export const CACHE_POLICIES = ["set-lru", "lru", "lfu"] as const;
+export type CachePolicy = (typeof CACHE_POLICIES)[number];
+
+/**
+ * A table homed off the GPU (docs/tiers.md): HBM holds `hbmCacheRows` of it (FBGEMM's UVM
+ * cache: 32-way set-associative LRU by default), DRAM `dramCacheRows` in front of a slower home;
+ * misses are fetched one batch ahead (pipelined) or before the lookup (blocking).
+ */
+export const TablePlacement = z.object({
+  home: z.enum(HOMES),
+  hbmCacheRows: z.number().int().nonnegative().default(0),
+  dramCacheRows: z.number().int().nonnegative().default(0),
+  policy: z.enum(CACHE_POLICIES).default("set-lru"),
+  prefetch: z.enum(["pipelined", "blocking"]).default("pipelined"),
+}).strict();
+export type TablePlacement = z.infer<typeof TablePlacement>;
+
 export const EmbeddingTable = z.object({
   rows: positiveInt,
   /** Lookups per sample (fixed bag size, as in the reference benchmark). */
@@ -22,6 +42,8 @@ export const EmbeddingTable = z.object({
   /** Columns; defaults to the model's embeddingDim. */
   dim: positiveInt.optional(),
   name: z.string().optional(),
+  /** Off-GPU home and caches (absent: the whole table in HBM). */
+  placement: TablePlacement.optional(),
 });
 export type EmbeddingTable = z.infer<typeof EmbeddingTable>;
 
@@ -75,9 +97,10 @@ export type Training = z.infer<typeof Training>;
 
 export const Inference = z.object({ batchSize: positiveInt });
 
+/** `node`: a node preset (data/catalog/nodes.json) whose tiers hold tables homed off the GPU. */
 export const Hardware = z.union([
-  z.object({ gpu: z.string().min(1), count: positiveInt.default(1) }),
-  z.object({ cluster: z.string().min(1) }),
+  z.object({ gpu: z.string().min(1), count: positiveInt.default(1), node: z.string().min(1).optional() }),
+  z.object({ cluster: z.string().min(1), node: z.string().min(1).optional() }),
 ]);
 export type Hardware = z.infer<typeof Hardware>;
 

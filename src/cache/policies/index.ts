@@ -7,10 +7,11 @@ import { Lfu } from "./lfu.js";
 import { Lru } from "./lru.js";
 import type { Policy, PolicyId, PolicyOptions } from "./policy.js";
 import { S3Fifo } from "./s3fifo.js";
+import { SetLru } from "./set-lru.js";
 import { Sieve } from "./sieve.js";
 import { TwoQ } from "./twoq.js";
 
-export { POLICIES, type Policy, type PolicyId, type PolicyOptions } from "./policy.js";
+export { LIBCACHESIM_POLICIES, POLICIES, type Policy, type PolicyId, type PolicyOptions } from "./policy.js";
 
 export function makePolicy(id: PolicyId, o: PolicyOptions): Policy {
   switch (id) {
@@ -23,5 +24,6 @@ export function makePolicy(id: PolicyId, o: PolicyOptions): Policy {
     case "s3fifo": return new S3Fifo(o);
     case "sieve": return new Sieve(o);
     case "belady": return new Belady(o);
+    case "set-lru": return new SetLru(o);
   }
 }

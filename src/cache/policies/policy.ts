@@ -1,7 +1,10 @@
 /** The interface every eviction policy implements, over dense object ids (see ../id-map.ts). */
 import { SIZE, STRIDE } from "../trace.js";
 
-export const POLICIES = ["lru", "fifo", "clock", "lfu", "arc", "2q", "s3fifo", "sieve", "belady"] as const;
+/** The policies that follow libCacheSim's (and are checked against its results). */
+export const LIBCACHESIM_POLICIES = ["lru", "fifo", "clock", "lfu", "arc", "2q", "s3fifo", "sieve", "belady"] as const;
+/** All policies: libCacheSim's and set-lru, FBGEMM's 32-way set-associative LRU (objects only). */
+export const POLICIES = [...LIBCACHESIM_POLICIES, "set-lru"] as const;
 export type PolicyId = (typeof POLICIES)[number];
 
 export interface Policy {
