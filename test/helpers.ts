@@ -1,5 +1,8 @@
 /** Test helpers: bundled example workloads and a tiny 3-table model. */
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
 import { fileURLToPath } from "node:url";
 import type { DlrmWorkload } from "../src/spec/workload.js";
 import { Workload } from "../src/spec/workload.js";
@@ -29,4 +32,15 @@ export function tinyWorkload(overrides: Partial<{ batchSize: number; tables: num
 export function strata(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["--import", "tsx", `${ROOT}src/cli/main.ts`, ...args], { encoding: "utf8", cwd: ROOT, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Compare with test/golden/NAME; UPDATE_GOLDEN=1 rewrites it. A missing golden is written
+ * locally but fails under CI (CI set), so a run can never pass by writing its own expectation.
+ */
+export function golden(name: string, actual: string): void {
+  const file = join(ROOT, "test/golden", name);
+  if (process.env.UPDATE_GOLDEN || (!existsSync(file) && !process.env.CI)) writeFileSync(file, actual);
+  expect(existsSync(file), `test/golden/${name} is missing (run the tests once locally)`).toBe(true);
+  expect(actual).toBe(readFileSync(file, "utf8"));
 }

@@ -21,7 +21,7 @@ import { tableInfos, type TableInfo } from "../src/shard/table-costs.js";
 import type { Shard } from "../src/shard/types.js";
 import type { TimelineEvent } from "../src/sim/simulate.js";
 import { Workload, type DlrmWorkload } from "../src/spec/workload.js";
-import { example, ROOT } from "./helpers.js";
+import { example, golden, ROOT } from "./helpers.js";
 
 const PROFILES = ["reference", "torchrec", "hugectr"] as const;
 const EXAMPLES = ["dlrm-benchmark-b2048", "dlrm-kaggle-b2048", "dlrm-terabyte-b8192"] as const;
@@ -222,10 +222,8 @@ describe("golden timelines", () => {
   const render = (tracks: Row[][]): string =>
     `{"columns": ["track", "name", "startUs", "durUs"], "ranks": [\n${tracks.map((t) => `[\n${t.map((r) => JSON.stringify(r)).join(",\n")}\n]`).join(",\n")}\n]}\n`;
 
-  function golden(name: string, actual: string): void {
-    const file = join(ROOT, "test/golden", name);
-    if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-    expect(actual).toBe(readFileSync(file, "utf8"));
+  function goldenTimeline(name: string, actual: string): void {
+    golden(name, actual);
     expect(actual.length).toBeLessThan(16_000);
   }
 
@@ -241,7 +239,7 @@ describe("golden timelines", () => {
         expect(host.filter((e) => e.name === "cudaGraphLaunch")).toHaveLength(1);
         expect(host.filter((e) => e.name !== "cudaGraphLaunch").every((e) => e.durUs === 0)).toBe(true);
       }
-      golden(`timeline-${implementation}.json`, render([tl]));
+      goldenTimeline(`timeline-${implementation}.json`, render([tl]));
     });
   }
 
@@ -258,7 +256,7 @@ describe("golden timelines", () => {
       // Nothing but collectives off the compute stream.
       for (const e of kernels) if (e.track !== "stream 0") expect(e.name).toMatch(/all-to-all|all-reduce/);
     }
-    golden("timeline-torchrec-2rank.json", render(p.timelines!.map(rows)));
+    goldenTimeline("timeline-torchrec-2rank.json", render(p.timelines!.map(rows)));
   });
 });
 
