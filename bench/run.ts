@@ -17,6 +17,7 @@ import { stepModelSection } from "./step-model.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
 import { cacheSection } from "./cache.js";
 import { llmSection } from "./llm.js";
+import { tierSection } from "./tier.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   for (const r of tr) lines.push(`| ${r.name} | ${r.measuredProfiledMs.toFixed(2)} | ${r.replayedMs.toFixed(2)} | ${r.predictedMs.toFixed(2)} | ${r.measuredMs.toFixed(2)} | ${signed(r.predictedMs / r.measuredMs - 1)} |`);
   lines.push("", ...(await planSection()));
   lines.push("", ...(await stepModelSection()));
+  lines.push("", ...(await tierSection()));
   lines.push("", "## Kernel time per op against the traces", "");
   lines.push("Predicted GPU time of each op vs the kernel durations the profiler recorded, summed over the 21 workloads (one step each).", "");
   lines.push("| op | predicted ms | traced ms | ratio |", "|---|---|---|---|");
