@@ -74,12 +74,13 @@ function layout(w: DlrmWorkload, node: Node, k: number, access: TableAccess[], r
     ssdIdx.forEach((i, j) => (cache[i] = a.units[j]!));
   }
   // A DRAM cache in front of an SSD home: the same model as the training side with no HBM cache.
-  const decisions = homes.map((home, i): Decision => ({ home: home === "dram" ? "dram" : home, hbmCacheRows: 0, dramCacheRows: cache[i]!, policy }));
+  const decisions = homes.map((home, i): Decision => ({ home, hbmCacheRows: 0, dramCacheRows: cache[i]!, policy }));
   const granule = (kind: TierKind): number => tierOf(node, kind).device.granuleBytes;
-  const traffic = decisions.map((d, i) => tableTraffic(d.home === "ssd" ? d : { ...d, home: d.home }, access[i]!, rowBytes[i]!, 1 / k, false, granule));
+  const traffic = decisions.map((d, i) => tableTraffic(d, access[i]!, rowBytes[i]!, 1 / k, false, granule));
   const used: Layout["used"] = {};
   decisions.forEach((d, i) => {
-    used[d.home as TierKind] = (used[d.home as TierKind] ?? 0) + access[i]!.rows * rowBytes[i]!;
+    const home = d.home as TierKind;
+    used[home] = (used[home] ?? 0) + access[i]!.rows * rowBytes[i]!;
     if (d.dramCacheRows) used.dram = (used.dram ?? 0) + d.dramCacheRows * rowBytes[i]!;
   });
   return { decisions, traffic, used };

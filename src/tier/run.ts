@@ -4,12 +4,13 @@
  * power at equal targets, TorchRec's rules on the same tables, and the exports a user runs.
  */
 import { hbmDramOnly, type Node, type TierKind } from "../catalog/tiers.js";
-import type { CachePolicy, DlrmWorkload } from "../spec/workload.js";
+import { embeddingBytes } from "../graph/dlrm.js";
+import { tableDim, type CachePolicy, type DlrmWorkload } from "../spec/workload.js";
 import { UserError } from "../spec/errors.js";
 import type { TableAccess } from "./access.js";
 import { exportFbgemm, exportTorchrec } from "./export.js";
-import { planInferenceTiers, type InferSide } from "./plan-infer.js";
-import { planTrainingTiers, tableFacts, type Allocation, type TableFacts, type TrainSide } from "./plan-train.js";
+import { planInferenceTiers } from "./plan-infer.js";
+import { planTrainingTiers, tableFacts, type Allocation, type TableFacts } from "./plan-train.js";
 import { nodePowerW } from "./power.js";
 import { oneLoadFactor, proportionalLoadFactors } from "./torchrec.js";
 import type { Decision, Traffic } from "./traffic.js";
@@ -84,8 +85,30 @@ function devicesOf(node: Node, tables: TierTable[], nodes: number): TierResult["
   return node.tiers.map((t) => ({ kind: t.kind, device: t.device.id, count: t.count, capacityBytes: Math.round(t.capacityBytes), usedBytes: Math.round(tables.reduce((s, x) => s + (x.bytes[t.kind] ?? 0), 0) / Math.max(1, nodes)) }));
 }
 
-const trainPower = (node: Node, s: TrainSide): number => (s.feasible ? s.nodes * nodePowerW(node, s.utilisation) : 0);
-const inferPower = (node: Node, s: InferSide): number => (s.feasible ? s.nodes * nodePowerW(node, s.utilisation) : 0);
+interface Side {
+  feasible: boolean;
+  reason?: string;
+  nodes: number;
+  utilisation: Partial<Record<string, number>>;
+}
+
+const sidePower = (node: Node, s: Side): number => (s.feasible ? s.nodes * nodePowerW(node, s.utilisation) : 0);
+
+/** The fields both modes share: the plan and its baseline side by side, power, devices and exports. */
+function assemble(w: DlrmWorkload, req: TierRequest, baseline: Node, side: Side, base: Side, tables: TierTable[], nodesPerReplica: number) {
+  const powerW = sidePower(req.node, side);
+  const baselinePowerW = sidePower(baseline, base);
+  return {
+    feasible: side.feasible, ...(side.reason && !side.feasible ? { reason: side.reason } : {}),
+    nodes: side.nodes, baselineNodes: base.nodes, powerW: Math.round(powerW), baselinePowerW: Math.round(baselinePowerW),
+    baselineFeasible: base.feasible, ...(base.reason && !base.feasible ? { baselineReason: base.reason } : {}),
+    powerSavingPercent: baselinePowerW > 0 && powerW > 0 ? r4((100 * (baselinePowerW - powerW)) / baselinePowerW) : 0,
+    node: req.node.spec.id, baselineNode: baseline.spec.id, access: req.access[0]?.source ?? "analytic",
+    tables,
+    perNode: { powerW: side.feasible ? Math.round(nodePowerW(req.node, side.utilisation)) : 0, utilisation: Object.fromEntries(Object.entries(side.utilisation).map(([k, v]) => [k, r4(v ?? 0)])), devices: devicesOf(req.node, tables, nodesPerReplica) },
+    exports: { torchrec: exportTorchrec(w, tables), fbgemm: exportFbgemm(w, tables) },
+  };
+}
 
 export async function runTier(w: DlrmWorkload, req: TierRequest): Promise<TierResult> {
   const baseline = req.baseline ?? hbmDramOnly(req.node);
@@ -97,38 +120,19 @@ export async function runTier(w: DlrmWorkload, req: TierRequest): Promise<TierRe
     const facts = tableFacts(w, req.access, policy);
     const a = side.allocation;
     const tables = a ? tablesOf(w, a.decisions, a.traffic, (i) => facts[i]!.rowBytes) : [];
-    const powerW = trainPower(req.node, side);
-    const baselinePowerW = trainPower(baseline, base);
     return {
-      mode: "train", feasible: side.feasible, ...(side.reason && !side.feasible ? { reason: side.reason } : {}),
-      nodes: side.nodes, baselineNodes: base.nodes, stepMs: r4(side.stepUs / 1000), powerW: Math.round(powerW), baselinePowerW: Math.round(baselinePowerW),
-      baselineFeasible: base.feasible, ...(base.reason && !base.feasible ? { baselineReason: base.reason } : {}), baselineStepMs: r4(base.stepUs / 1000),
-      powerSavingPercent: baselinePowerW > 0 && powerW > 0 ? r4((100 * (baselinePowerW - powerW)) / baselinePowerW) : 0,
-      node: req.node.spec.id, baselineNode: baseline.spec.id, access: req.access[0]?.source ?? "analytic",
-      tables,
-      perNode: { powerW: side.feasible ? Math.round(nodePowerW(req.node, side.utilisation)) : 0, utilisation: Object.fromEntries(Object.entries(side.utilisation).map(([k, v]) => [k, r4(v ?? 0)])), devices: devicesOf(req.node, tables, side.nodes) },
+      mode: "train", stepMs: r4(side.stepUs / 1000), baselineStepMs: r4(base.stepUs / 1000),
+      ...assemble(w, req, baseline, side, base, tables, side.nodes),
       ...(a ? { torchrec: torchrecComparison(facts, a) } : {}),
-      exports: { torchrec: exportTorchrec(w, tables), fbgemm: exportFbgemm(w, tables) },
     };
   }
   if (!(req.qps! > 0) || !(req.p99Ms! > 0)) throw new UserError("--mode infer needs --qps Q and --p99-ms L (positive numbers)");
   const target = req.p99Ms! * 1000;
-  const side = planInferenceTiers(w, req.node, req.qps!, target, req.access, policy, (s) => inferPower(req.node, s));
-  const base = planInferenceTiers(w, baseline, req.qps!, target, req.access, policy, (s) => inferPower(baseline, s));
-  const emb = (i: number): number => (w.model.tables[i]!.dim ?? w.model.embeddingDim) * (w.training.embeddingPrecision === "fp32" ? 4 : w.training.embeddingPrecision === "int8" || w.training.embeddingPrecision === "fp8" ? 1 : 2);
-  const tables = tablesOf(w, side.decisions, side.traffic, emb);
-  const powerW = inferPower(req.node, side);
-  const baselinePowerW = inferPower(baseline, base);
-  return {
-    mode: "infer", feasible: side.feasible, ...(side.reason && !side.feasible ? { reason: side.reason } : {}),
-    nodes: side.nodes, baselineNodes: base.nodes, p99Ms: r4(side.p99Us / 1000), powerW: Math.round(powerW), baselinePowerW: Math.round(baselinePowerW),
-    baselineFeasible: base.feasible, ...(base.reason && !base.feasible ? { baselineReason: base.reason } : {}), baselineP99Ms: r4(base.p99Us / 1000),
-    powerSavingPercent: baselinePowerW > 0 && powerW > 0 ? r4((100 * (baselinePowerW - powerW)) / baselinePowerW) : 0,
-    node: req.node.spec.id, baselineNode: baseline.spec.id, access: req.access[0]?.source ?? "analytic",
-    tables,
-    perNode: { powerW: side.feasible ? Math.round(nodePowerW(req.node, side.utilisation)) : 0, utilisation: Object.fromEntries(Object.entries(side.utilisation).map(([k, v]) => [k, r4(v ?? 0)])), devices: devicesOf(req.node, tables, side.group) },
-    exports: { torchrec: exportTorchrec(w, tables), fbgemm: exportFbgemm(w, tables) },
-  };
+  const side = planInferenceTiers(w, req.node, req.qps!, target, req.access, policy, (s) => sidePower(req.node, s));
+  const base = planInferenceTiers(w, baseline, req.qps!, target, req.access, policy, (s) => sidePower(baseline, s));
+  const rowBytes = (i: number): number => tableDim(w.model, w.model.tables[i]!) * embeddingBytes(w.training.embeddingPrecision);
+  const tables = tablesOf(w, side.decisions, side.traffic, rowBytes);
+  return { mode: "infer", p99Ms: r4(side.p99Us / 1000), baselineP99Ms: r4(base.p99Us / 1000), ...assemble(w, req, baseline, side, base, tables, side.group) };
 }
 
 /**
