@@ -1,46 +1,102 @@
 /**
  * Fit the host-overhead table (data/calibration/h100-host-overheads.json) from the H100
- * profiler traces: per-op T1-T5 medians with the profiler's instrumentation removed, where
- * the cost per recorded event and the no_grad factor are the two global constants fitted
- * to the measured step and inference times of the development workloads.
+ * profiler traces: per-op T1-T5 medians (with lines over the model size where the traces show
+ * one), with the profiler's cost per class of recorded event (gap, launch, nested event) fitted
+ * to the measured, unprofiled step times of the development workloads; then the no_grad factor
+ * to their inference times. `fitHostCosts` also serves the leave-one-regime-out check (bench/run.ts).
  * Run: npm run calibrate
  */
-import { writeFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileSync } from "node:fs";
 import { dataPath } from "../src/catalog/data-path.js";
-import type { HostOverheadTable } from "../src/graph/host-overheads.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { overheadsFor, type HostOverheadTable, type ProfilerCost } from "../src/graph/host-overheads.js";
 import { loadWorkload } from "../src/spec/load.js";
 import { predictWorkload } from "../src/predict.js";
 import { collectSamples, overheadTable } from "../src/trace/calibrate.js";
-import { gmae, kinetoTraceFiles, measuredOf, workloadFiles } from "./shared.js";
+import type { OpSample } from "../src/trace/overheads.js";
+import type { Workload } from "../src/spec/workload.js";
+import { GROUNDTRUTH, gmae, kinetoTraceFiles, measuredOf, median, workloadFiles } from "./shared.js";
 
-function score(table: HostOverheadTable, which: "train" | "inference"): number {
-  const ratios = workloadFiles().map((f) => {
-    const w = loadWorkload(f);
+/**
+ * micro.json overheads_per_run: the unprofiled host cost of one tiny op launched asynchronously
+ * (Python call, ATen dispatch, launch), the median over its runs. The optimizer's per-parameter
+ * `aten::add_` is such an op; the fit holds the table's cost for it to this as one more point.
+ */
+function microTinyOpUs(): number {
+  const micro = JSON.parse(readFileSync(join(GROUNDTRUTH, "micro.json"), "utf8")) as { micro: { overheads_per_run: Array<{ cpu_launch_us_per_tiny_op_async: number }> } };
+  return median(micro.micro.overheads_per_run.map((r) => r.cpu_launch_us_per_tiny_op_async));
+}
+
+function tinyOpRatio(table: HostOverheadTable): number {
+  const o = overheadsFor(table, "aten::add_");
+  return (o.t1 + o.t2 + o.t3 + o.t4) / microTinyOpUs();
+}
+
+export interface DevCase {
+  workload: Workload;
+  /** Host-overhead samples of its trace. */
+  samples: Map<string, OpSample[]>;
+}
+
+export async function devCases(): Promise<DevCase[]> {
+  const traces = kinetoTraceFiles();
+  return Promise.all(workloadFiles().map(async (f) => {
+    const workload = loadWorkload(f);
+    const trace = traces.find((t) => t.includes(`/${workload.name}.kineto`));
+    return { workload, samples: trace ? await collectSamples([trace]) : new Map() };
+  }));
+}
+
+function merged(cases: DevCase[]): Map<string, OpSample[]> {
+  const out = new Map<string, OpSample[]>();
+  for (const c of cases) for (const [k, v] of c.samples) out.set(k, [...(out.get(k) ?? []), ...v]);
+  return out;
+}
+
+export function score(table: HostOverheadTable, cases: DevCase[], which: "train" | "inference", withMicro = false): number {
+  return gmae([...cases.map(({ workload: w }) => {
     const p = predictWorkload(w, { hostOverheads: table });
     const m = measuredOf(w);
     return which === "train" ? p.train.stepUs / 1000 / m.trainStepMs.median : p.inference.stepUs / 1000 / m.inferenceMs.median;
-  });
-  return gmae(ratios);
+  }), ...(withMicro ? [tinyOpRatio(table)] : [])]);
+}
+
+/** Golden-section search of a coordinate on [lo, hi]. */
+function argmin(f: (x: number) => number, lo: number, hi: number, iterations = 18): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = lo, b = hi, c = b - g * (b - a), d = a + g * (b - a), fc = f(c), fd = f(d);
+  for (let i = 0; i < iterations; i++) {
+    if (fc < fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); }
+    else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
+  }
+  return Math.round(((a + b) / 2) * 100) / 100;
+}
+
+/**
+ * The profiler cost per event class (coordinate descent, each in [0, 6] us) and the no_grad
+ * factor that fit `fit`'s measured steps, with the table built from `traces` (default: `fit`'s).
+ */
+const MICRO = process.env.MICRO === "1";
+export function fitHostCosts(fit: DevCase[], noGrad = true, traces: DevCase[] = fit): { table: HostOverheadTable; trainGmae: number } {
+  const samples = merged(traces);
+  const tableAt = (c: ProfilerCost, f = 1): HostOverheadTable => overheadTable(samples, c, f);
+  let cost: ProfilerCost = { gapUs: 1.4, launchUs: 1.4, nestedUsPerEvent: 1.4 };
+  for (let sweep = 0; sweep < 3; sweep++) {
+    for (const k of ["gapUs", "launchUs", "nestedUsPerEvent"] as const) {
+      cost = { ...cost, [k]: argmin((x) => score(tableAt({ ...cost, [k]: x }), fit, "train", MICRO), 0, 6) };
+    }
+  }
+  const f = noGrad ? argmin((x) => score(tableAt(cost, x), fit, "inference"), 0.2, 1.2) : 1;
+  const table = tableAt(cost, f);
+  return { table, trainGmae: score(table, fit, "train") };
 }
 
 async function main(): Promise<void> {
-  const samples = await collectSamples(kinetoTraceFiles());
-  let best = { c: 0, err: Infinity };
-  for (let c = 0; c <= 6.001; c += 0.1) {
-    const err = score(overheadTable(samples, c, 1), "train");
-    if (err < best.err) best = { c: Math.round(c * 10) / 10, err };
-  }
-  let bestNoGrad = { f: 1, err: Infinity };
-  for (let f = 0.2; f <= 1.2001; f += 0.02) {
-    const err = score(overheadTable(samples, best.c, f), "inference");
-    if (err < bestNoGrad.err) bestNoGrad = { f: Math.round(f * 100) / 100, err };
-  }
-  const table = overheadTable(samples, best.c, bestNoGrad.f);
+  const { table, trainGmae } = fitHostCosts(await devCases());
   const out = dataPath("calibration/h100-host-overheads.json");
-  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(table, null, 1) + "\n");
-  console.log(`instrumentation ${best.c} us/event (train GMAE ${(best.err * 100).toFixed(1)}%), noGradFactor ${bestNoGrad.f} (inference GMAE ${(bestNoGrad.err * 100).toFixed(1)}%)`);
+  console.log(`profiler cost ${JSON.stringify(table.profilerCost)} (train GMAE ${(trainGmae * 100).toFixed(1)}%), noGradFactor ${table.noGradFactor}`);
   console.log(`wrote ${out}`);
 }
 

@@ -70,7 +70,7 @@ export async function calibrationEffect() {
   const launchUs = getGpu("h100-sxm-80gb").launchOverheadUs;
   const prior = { ...base, ops: {}, fallback: { t1: launchUs, t2: launchUs, t3: launchUs, t4: launchUs, t5: launchUs }, kernelCorrections: undefined };
   const traces = kinetoTraceFiles();
-  const learned = overheadTable(await collectSamples(traces), base.instrumentationUsPerEvent, base.noGradFactor);
+  const learned = overheadTable(await collectSamples(traces), base.profilerCost, base.noGradFactor);
   const workloads = workloadFiles().map((f) => loadWorkload(f));
   const pairs = [];
   for (const w of workloads) {

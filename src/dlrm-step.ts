@@ -11,7 +11,7 @@ import { buildDlrmTrainingGraph, type RankWork } from "./graph/dlrm.js";
 import type { HostOverheadTable } from "./graph/host-overheads.js";
 import type { ExecutionGraph } from "./graph/types.js";
 import { timeKernels } from "./perf/time-graph.js";
-import { simulateRanks, type RanksResult, type SimOptions } from "./sim/simulate.js";
+import { simulateRanks, type HostFactors, type RanksResult, type SimOptions } from "./sim/simulate.js";
 import type { DlrmWorkload } from "./spec/workload.js";
 
 export interface StepSetup {
@@ -20,6 +20,8 @@ export interface StepSetup {
   cluster?: Cluster;
   profile: ImplementationProfile;
   hostOverheads: HostOverheadTable;
+  /** The host's speed against the calibration host's (default: the same). */
+  host?: HostFactors;
 }
 
 /** Kernel corrections learned per op name from traces (`strata calibrate`); collectives are never corrected. */
@@ -34,5 +36,5 @@ export function rankGraph(w: DlrmWorkload, s: StepSetup, work: RankWork): Execut
 
 export function simulateStep(w: DlrmWorkload, s: StepSetup, works: RankWork[], options: SimOptions = {}): RanksResult & { graphs: ExecutionGraph[] } {
   const graphs = works.map((work) => rankGraph(w, s, work));
-  return { ...simulateRanks(graphs, options), graphs };
+  return { ...simulateRanks(graphs, { host: s.host, ...options }), graphs };
 }

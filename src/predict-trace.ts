@@ -4,7 +4,8 @@
  * profiler (and optionally on another GPU).
  */
 import { getGpu, listGpus, type Gpu } from "./catalog/gpus.js";
-import { defaultHostOverheads, type HostOverheadTable } from "./graph/host-overheads.js";
+import { defaultHostOverheads, type HostOverheadTable, type ProfilerCost } from "./graph/host-overheads.js";
+import type { HostSetting } from "./host/setting.js";
 import { simulate } from "./sim/simulate.js";
 import { UserError } from "./spec/errors.js";
 import { analyzeSteps, type TraceAnalysis } from "./trace/analyze.js";
@@ -51,10 +52,12 @@ export interface TracePredictOptions {
   gpu?: string;
   /** The GPU the trace was recorded on, when its deviceProperties do not say. */
   traceGpu?: string;
-  /** Profiler cost per recorded event (default: the calibration's). */
-  instrumentationUs?: number;
+  /** Profiler cost per recorded event class (default: the calibration's). */
+  profilerCost?: ProfilerCost;
   /** Host-overhead table (default: data/calibration/h100-host-overheads.json). */
   hostOverheads?: HostOverheadTable;
+  /** The host to predict for (default: the calibration host); an estimated one adds a range. */
+  host?: HostSetting;
   /** Use the trace's own host overheads (instrumentation removed) instead of the table's. */
   ownOverheads?: boolean;
 }
@@ -62,7 +65,7 @@ export interface TracePredictOptions {
 /** The step without profiler instrumentation, synchronised like a timed iteration, on the trace's GPU or another. */
 export function predictFromTrace(loaded: LoadedTrace, options: TracePredictOptions = {}) {
   const table = options.hostOverheads ?? defaultHostOverheads();
-  const c = options.instrumentationUs ?? table.instrumentationUsPerEvent;
+  const cost = options.profilerCost ?? table.profilerCost;
   const from = options.traceGpu ? getGpu(options.traceGpu) : traceGpu(loaded.trace);
   let retime: ReturnType<typeof retimer> | undefined;
   if (options.gpu) {
@@ -72,16 +75,19 @@ export function predictFromTrace(loaded: LoadedTrace, options: TracePredictOptio
   }
   // Host overheads: the calibration's typical, instrumentation-free values per op (pooled over
   // many steps and runs); the trace itself gives the graph, the launches and the kernel times.
-  const typical = options.ownOverheads ? undefined : new Map(Object.entries(table.ops));
-  const steps = loaded.steps.map((s) => {
-    const r = simulate(graphFromStep(s, { instrumentationUs: c, retime, idleStart: true, typical }), { recordTimeline: false });
-    return { name: s.name, stepMs: r.stepUs / 1000, gpuActiveMs: r.gpuActiveUs / 1000 };
-  });
+  const typical = options.ownOverheads ? undefined : table;
+  const graphs = loaded.steps.map((s) => graphFromStep(s, { profilerCost: cost, retime, idleStart: true, typical }));
+  const at = (host = options.host?.factors) => graphs.map((g) => simulate(g, { recordTimeline: false, host }));
+  const steps = at().map((r, i) => ({ name: loaded.steps[i]!.name, stepMs: r.stepUs / 1000, gpuActiveMs: r.gpuActiveUs / 1000 }));
+  const range = options.host?.range;
+  const stepMsRange = range && ([range.fast, range.slow].map((h) => meanOf(at(h).map((r) => r.stepUs / 1000))) as [number, number]);
   return {
     stepMs: meanOf(steps.map((s) => s.stepMs)),
+    ...(stepMsRange ? { stepMsRange } : {}),
     gpuActiveMs: meanOf(steps.map((s) => s.gpuActiveMs)),
     gpu: options.gpu ?? from?.id ?? "unknown",
-    instrumentationUsPerEvent: c,
+    host: options.host?.id,
+    profilerCost: cost,
     steps,
   };
 }

@@ -6,24 +6,25 @@
 import type { Gpu } from "./catalog/gpus.js";
 import { getGpu } from "./catalog/gpus.js";
 import { getImplementation, type ImplementationProfile } from "./catalog/implementations.js";
-import { correctionOf, simulateStep } from "./dlrm-step.js";
+import { correctionOf, rankGraph, simulateStep, type StepSetup } from "./dlrm-step.js";
 import { buildDlrmInferenceGraph, singleGpuWork } from "./graph/dlrm.js";
 import { dlrmTrainingMemory, type MemoryEstimate } from "./graph/dlrm-memory.js";
 import { fitCheck, type Fit } from "./graph/fit.js";
 import { defaultHostOverheads, type HostOverheadTable } from "./graph/host-overheads.js";
 import type { ExecutionGraph } from "./graph/types.js";
+import type { HostSetting } from "./host/setting.js";
 import { timeKernels } from "./perf/time-graph.js";
-import { simulate, type StepResult } from "./sim/simulate.js";
+import { SAME_HOST, simulate, simulateRanks, type HostFactors, type StepResult } from "./sim/simulate.js";
 import { UserError } from "./spec/errors.js";
-import { isDlrm, type Workload } from "./spec/workload.js";
+import { isDlrm, type DlrmWorkload, type Workload } from "./spec/workload.js";
 
 export interface PredictOptions {
   /** Override the workload's GPU. */
   gpu?: string;
   /** Override the workload's training.implementation. */
   implementation?: string;
-  /** Multiplies host overheads (1 = the calibrated H100 host). */
-  hostSpeedFactor?: number;
+  /** The host (default: the calibration host); an estimated one also gives the step at its fast and slow ends. */
+  host?: HostSetting;
   /** Host overheads and kernel corrections (default: data/calibration/h100-host-overheads.json). */
   hostOverheads?: HostOverheadTable;
   recordTimeline?: boolean;
@@ -34,6 +35,9 @@ export interface Prediction {
   gpu: Gpu;
   implementation: ImplementationProfile;
   train: StepResult;
+  /** The training step at the fast and slow ends of an estimated host, us. */
+  trainRangeUs?: [number, number];
+  host?: HostSetting;
   inference: StepResult;
   memory: MemoryEstimate;
   fit: Fit;
@@ -49,13 +53,28 @@ function gpuIdOf(w: Workload, override?: string): string {
   throw new UserError(`${w.name}: hardware.cluster needs the multi-GPU planner (strata plan); give --gpu for a single-GPU prediction`);
 }
 
-export function predictWorkload(w: Workload, options: PredictOptions = {}): Prediction {
+function setupOf(w: Workload, options: PredictOptions): StepSetup & { w: DlrmWorkload } {
   if (!isDlrm(w)) throw new UserError(`${w.name}: model.kind "${w.model.kind}" is not supported by strata predict yet (only "dlrm")`);
   const gpu = getGpu(gpuIdOf(w, options.gpu));
   const profile = getImplementation(options.implementation ?? w.training.implementation);
-  const hostOverheads = options.hostOverheads ?? defaultHostOverheads();
-  const sim = { hostSpeedFactor: options.hostSpeedFactor ?? 1, recordTimeline: options.recordTimeline ?? false };
-  const step = simulateStep(w, { gpu, profile, hostOverheads }, [singleGpuWork(w)], sim);
+  return { w, gpu, profile, hostOverheads: options.hostOverheads ?? defaultHostOverheads() };
+}
+
+/** The training step (us) as a function of the host's speed, the graph built once (host fits). */
+export function trainStepByHost(workload: Workload, options: PredictOptions = {}): (host: HostFactors) => number {
+  const { w, gpu, profile, hostOverheads } = setupOf(workload, options);
+  const graph = rankGraph(w, { gpu, profile, hostOverheads }, singleGpuWork(w));
+  return (host) => simulateRanks([graph], { host, recordTimeline: false }).stepUs;
+}
+
+export function predictWorkload(workload: Workload, options: PredictOptions = {}): Prediction {
+  const { w, gpu, profile, hostOverheads } = setupOf(workload, options);
+  const host = options.host?.factors ?? SAME_HOST;
+  const sim = { host, recordTimeline: options.recordTimeline ?? false };
+  const setup = { gpu, profile, hostOverheads };
+  const step = simulateStep(w, setup, [singleGpuWork(w)], sim);
+  const range = options.host?.range;
+  const trainRangeUs = range && ([range.fast, range.slow].map((h) => simulateStep(w, setup, [singleGpuWork(w)], { host: h, recordTimeline: false }).stepUs) as [number, number]);
   const inferenceGraph = timeKernels(buildDlrmInferenceGraph(w, hostOverheads, profile), gpu, correctionOf(hostOverheads));
   const memory = dlrmTrainingMemory(w, profile);
   return {
@@ -63,6 +82,8 @@ export function predictWorkload(w: Workload, options: PredictOptions = {}): Pred
     gpu,
     implementation: profile,
     train: step.ranks[0]!,
+    ...(trainRangeUs ? { trainRangeUs } : {}),
+    ...(options.host ? { host: options.host } : {}),
     inference: simulate(inferenceGraph, { ...sim, iterations: INFERENCE_ITERATIONS }),
     memory,
     fit: fitCheck(memory, gpu),

@@ -80,6 +80,14 @@ describe("critical-path simulator", () => {
 
   it("a host-speed factor scales the host side", () => {
     const g = graphOf([{ t: [10, 10, 10, 10, 10], kernels: [1], sync: false }]);
-    expect(simulate(g, { hostSpeedFactor: 2 }).hostBusyUs).toBeCloseTo(2 * simulate(g).hostBusyUs, 6);
+    expect(simulate(g, { host: { dispatch: 2, sync: 2 } }).hostBusyUs).toBeCloseTo(2 * simulate(g).hostBusyUs, 6);
+  });
+
+  it("dispatch and synchronisation scale apart: T1-T5 and launch calls with dispatch, a sync's own cost with sync", () => {
+    // T1 10, T2 10, T3 10, launch call (T4) 10 and a sync whose own cost is T4 too (10): 50 us of host work, 10 of it the sync.
+    const g = graphOf([{ t: [10, 10, 10, 10, 0], kernels: [1], sync: true }]);
+    const base = simulate(g).hostBusyUs;
+    expect(simulate(g, { host: { dispatch: 1, sync: 3 } }).hostBusyUs).toBeCloseTo(base + 2 * 10, 6);
+    expect(simulate(g, { host: { dispatch: 2, sync: 1 } }).hostBusyUs).toBeCloseTo(base + (base - 10), 6);
   });
 });

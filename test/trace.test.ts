@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyzeTrace, loadTrace, predictFromTrace, replayTrace } from "../src/predict-trace.js";
 import { UserError } from "../src/spec/errors.js";
+import { uniformProfilerCost } from "../src/trace/overheads.js";
 import { ROOT, strata } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-trace-"));
@@ -73,7 +74,7 @@ describe("Kineto traces", () => {
     expect(a.overheads.T5.byOp["aten::B"]!.count).toBe(2);
     const r = replayTrace(loaded);
     expect(r.replayedStepMs).toBeCloseTo(r.measuredStepMs, 3);
-    expect(predictFromTrace(loaded, { instrumentationUs: 1 }).stepMs).toBeLessThan(r.measuredStepMs);
+    expect(predictFromTrace(loaded, { profilerCost: uniformProfilerCost(1) }).stepMs).toBeLessThan(r.measuredStepMs);
   });
 
   it("a truncated file names the file and where it stopped", async () => {

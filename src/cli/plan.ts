@@ -12,11 +12,12 @@ import { parsePositiveNumber, printJson, writeOutput } from "./run.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 import { IMPLEMENTATIONS } from "../spec/workload.js";
+import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command("plan")
     .description("shard a DLRM's embedding tables over a cluster and predict its training step (ZionEX/Neo style)")
     .argument("<workload>", "workload file (hardware.cluster, or give --cluster)")
@@ -25,9 +26,10 @@ export function registerPlan(program: Command): void {
     .option("--implementation <id>", `software stack (overrides training.implementation): ${IMPLEMENTATIONS.join(", ")}`)
     .option("--comm-precision <dtype>", `embedding all-to-all precision (Neo's reduced-precision communication): ${Object.keys(COMM_BYTES).join(", ")} (default: the implementation's)`)
     .option("--milp-seconds <s>", "time limit of the MILP solver", parsePositiveNumber("--milp-seconds"))
-    .option("--timeline <file>", "write every rank's compute and communication as a Chrome trace (ui.perfetto.dev)")
+    .option("--timeline <file>", "write every rank's compute and communication as a Chrome trace (ui.perfetto.dev)");
+  addHostOptions(command, false)
     .option("--json", "print JSON")
-    .action(async (file: string, opts: { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
+    .action(async (file: string, opts: HostFlags & { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = loadWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
@@ -35,7 +37,8 @@ export function registerPlan(program: Command): void {
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
       if (opts.commPrecision !== undefined && !(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
-      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined });
+      const { host } = hostFromFlags(opts);
+      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined, host: host.factors });
       if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson({

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { analyzeTrace, loadTrace, predictFromTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
 import { table } from "../report/format.js";
-import { loadCalibration } from "../graph/host-overheads.js";
+import { uniformProfilerCost } from "../trace/overheads.js";
+import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
 import { readExecutionTrace, summarizeExecutionTrace } from "../trace/read-et.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
@@ -65,20 +66,22 @@ export function registerTrace(program: Command): void {
       process.stdout.write(table(["step", "measured ms", "replayed ms"], r.steps.map((s) => [s.name, f3(s.measuredMs), f3(s.replayedMs)]), [false, true, true]) +
         `\nmean: measured ${f3(r.measuredStepMs)} ms, replayed ${f3(r.replayedStepMs)} ms (${((r.replayedStepMs / r.measuredStepMs - 1) * 100).toFixed(1)}%)\n`);
     });
-  trace
+  const predict = trace
     .command("predict")
     .argument("<file>", "Kineto trace")
     .option("--gpu <id>", "predict on another GPU: GPU-dependent kernels are re-timed by the kernel models")
     .option("--trace-gpu <id>", "the GPU the trace was recorded on, if its deviceProperties do not say")
-    .option("--instrumentation-us <us>", "profiler cost per recorded event to remove", parsePositiveNumber("--instrumentation-us"))
-    .option("--calibration <file>", "host overheads from `strata calibrate` (default: the bundled H100 calibration)")
-    .option("--own-overheads", "use the trace's own host overheads (instrumentation removed) instead of the calibration's")
+    .option("--instrumentation-us <us>", "profiler cost per recorded event to remove (default: the calibration's per event class)", parsePositiveNumber("--instrumentation-us"))
+    .option("--own-overheads", "use the trace's own host overheads (instrumentation removed) instead of the calibration's");
+  addHostOptions(predict)
     .option("--json", "print JSON")
-    .description("the step as it runs without the profiler (synchronised iteration), optionally on another GPU")
-    .action(async (file: string, opts: { gpu?: string; traceGpu?: string; instrumentationUs?: number; calibration?: string; ownOverheads?: boolean; json?: boolean }) => {
-      const hostOverheads = opts.calibration ? loadCalibration(opts.calibration) : undefined;
-      const p = predictFromTrace(await loadWithProgress(file), { gpu: opts.gpu, traceGpu: opts.traceGpu, instrumentationUs: opts.instrumentationUs, hostOverheads, ownOverheads: opts.ownOverheads });
-      if (opts.json) return printJson({ stepMs: p.stepMs, gpuActiveMs: p.gpuActiveMs, gpu: p.gpu, instrumentationUsPerEvent: p.instrumentationUsPerEvent, steps: p.steps });
-      process.stdout.write(`${file}: predicted step without the profiler on ${p.gpu}: ${f3(p.stepMs)} ms (GPU active ${f3(p.gpuActiveMs)} ms; ${p.instrumentationUsPerEvent} us removed per recorded event)\n`);
+    .description("the step as it runs without the profiler (synchronised iteration), optionally on another GPU or host")
+    .action(async (file: string, opts: HostFlags & { gpu?: string; traceGpu?: string; instrumentationUs?: number; ownOverheads?: boolean; json?: boolean }) => {
+      const { host, hostOverheads } = hostFromFlags(opts);
+      const profilerCost = opts.instrumentationUs === undefined ? undefined : uniformProfilerCost(opts.instrumentationUs);
+      const p = predictFromTrace(await loadWithProgress(file), { gpu: opts.gpu, traceGpu: opts.traceGpu, profilerCost, hostOverheads, host, ownOverheads: opts.ownOverheads });
+      if (opts.json) return printJson(p);
+      const range = p.stepMsRange ? ` (${f3(p.stepMsRange[0])}-${f3(p.stepMsRange[1])} ms over what host ${p.host} may be)` : "";
+      process.stdout.write(`${file}: predicted step without the profiler on ${p.gpu}: ${f3(p.stepMs)} ms${range} (GPU active ${f3(p.gpuActiveMs)} ms)\n`);
     });
 }

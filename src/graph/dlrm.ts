@@ -14,7 +14,7 @@ import type { CollectiveOp, EmbeddingPart, KernelWork } from "../perf/kernel.js"
 import { hottestRowShare, uniqueFraction } from "../perf/index-stats.js";
 import type { DlrmModel, DlrmWorkload, EmbeddingPrecision, Optimizer, Precision } from "../spec/workload.js";
 import { crossOf, tableDim } from "../spec/workload.js";
-import { overheadsFor, type HostOverheadTable } from "./host-overheads.js";
+import { overheadsFor, type HostDrivers, type HostOverheadTable } from "./host-overheads.js";
 import type { ExecutionGraph, HostOp, Launch, OpCategory, Phase } from "./types.js";
 
 const F32 = 4;
@@ -117,7 +117,16 @@ const collective = (name: string, key: string, op: CollectiveOp, bytes: number, 
   return l;
 };
 
-function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase, scale: () => number): Builder {
+/** The model-size drivers of host costs for one rank (as trace/overheads.ts stepDrivers counts them in a trace). */
+export function hostDrivers(model: DlrmModel, work: RankWork): HostDrivers {
+  const s = dlrmShapes(model);
+  // Weight and bias per MLP layer; V, U and U's bias per cross layer; one tensor per local table.
+  const denseTensors = 2 * (s.bottom.length + s.top.length) + 3 * s.cross.length;
+  const tables = work.parts.length;
+  return { tables, params: denseTensors + tables, pairs: s.pairs };
+}
+
+function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase, scale: number, drivers: HostDrivers): Builder {
   let pending: number[] = [];
   return {
     op(name, category, launches = []) {
@@ -128,7 +137,7 @@ function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase
           pending = [];
         }
       }
-      ops.push({ name, category, phase: phase(), overheads: overheadsFor(table, name, scale()), launches });
+      ops.push({ name, category, phase: phase(), overheads: overheadsFor(table, name, drivers, scale), launches });
     },
     waitFor(stream) {
       pending.push(stream);
@@ -486,7 +495,7 @@ function context(w: DlrmWorkload, p: ImplementationProfile, b: Builder, work: Ra
 export function buildDlrmTrainingGraph(w: DlrmWorkload, table: HostOverheadTable, p: ImplementationProfile, work: RankWork = singleGpuWork(w)): ExecutionGraph {
   const ops: HostOp[] = [];
   let phase: Phase = "forward";
-  const b = makeBuilder(ops, table, () => phase, () => 1);
+  const b = makeBuilder(ops, table, () => phase, 1, hostDrivers(w.model, work));
   const c = context(w, p, b, work);
   if (work.ranks > 1 && p.schedule.pipelinedInputDist && work.inputDistBytes > 0) {
     // TrainPipelineSparseDist: the next batch's indices move while this batch computes.
@@ -510,9 +519,10 @@ export function buildDlrmTrainingGraph(w: DlrmWorkload, table: HostOverheadTable
 /** One inference batch: the forward under torch.no_grad() (cheaper host ops: no autograd). */
 export function buildDlrmInferenceGraph(w: DlrmWorkload, table: HostOverheadTable, p: ImplementationProfile): ExecutionGraph {
   const ops: HostOp[] = [];
-  const b = makeBuilder(ops, table, () => "forward", () => table.noGradFactor);
   const batch = w.inference?.batchSize ?? w.training.batchSize;
-  forward(context(w, p, b, singleGpuWork(w, batch)), false);
+  const work = singleGpuWork(w, batch);
+  const b = makeBuilder(ops, table, () => "forward", table.noGradFactor, hostDrivers(w.model, work));
+  forward(context(w, p, b, work), false);
   const graph: ExecutionGraph = { name: `${w.name} (inference)`, ops, streams: 1 };
   return p.host.cudaGraph ? asCudaGraph(graph, p.host.graphLaunchUs) : graph;
 }

@@ -1,21 +1,44 @@
 /**
  * Host overheads per op name (Lin et al. T1-T5), as learned from profiler traces with the
  * profiler's own instrumentation removed. data/calibration/h100-host-overheads.json holds the
- * defaults (fitted by bench/calibrate.ts on ../shared/groundtruth/h100/traces); a user
- * calibration file can replace it.
+ * defaults (bench/calibrate.ts: per-op medians from ../shared/groundtruth/h100/traces, the
+ * profiler's cost per class of recorded event fitted to the unprofiled step times); a user
+ * calibration file can replace it (`strata calibrate TRACES`) or scale it to another host
+ * (`strata calibrate --measured`, host/calibration.ts).
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { dataPath } from "../catalog/data-path.js";
 import type { HostOverheads } from "./types.js";
-import { parseDocument, readText, validate } from "../spec/load.js";
 
-const Overheads = z.object({ t1: z.number(), t2: z.number(), t3: z.number(), t4: z.number(), t5: z.number() });
+/** What some host costs grow with: the Python loops over parameters (zero_grad, optimizer), the inputs of a cat, the interaction's index lists. */
+export const HOST_DRIVERS = ["tables", "params", "pairs"] as const;
+export type HostDriver = (typeof HOST_DRIVERS)[number];
+export type HostDrivers = Record<HostDriver, number>;
+
+/** A component that grows with a driver: us per unit, on top of the component's base value. */
+const Scaling = z.object({ driver: z.enum(HOST_DRIVERS), usPerUnit: z.number().nonnegative() });
+const Overheads = z.object({
+  t1: z.number(), t2: z.number(), t3: z.number(), t4: z.number(), t5: z.number(),
+  /** Components that scale with the model (fitted across traces of different sizes). */
+  scaling: z.object({ t1: Scaling, t2: Scaling, t3: Scaling }).partial().optional(),
+});
+
+/** The profiler's cost per class of recorded event, us (trace/overheads.ts withoutInstrumentation). */
+export const ProfilerCost = z.object({
+  /** Per op boundary: the previous op's record exit and this op's record entry (in T1). */
+  gapUs: z.number().nonnegative(),
+  /** Per launch call: the CUPTI runtime callback (in T4). */
+  launchUs: z.number().nonnegative(),
+  /** Per nested event inside an op (child ops, runtime calls), in T2 + T3 + T5. */
+  nestedUsPerEvent: z.number().nonnegative(),
+});
+export type ProfilerCost = z.infer<typeof ProfilerCost>;
 
 export const HostOverheadTable = z.object({
   source: z.string(),
-  /** Profiler cost per recorded event that was removed, us. */
-  instrumentationUsPerEvent: z.number().nonnegative(),
+  /** Removed from the traced overheads to get these (fitted on unprofiled step times). */
+  profilerCost: ProfilerCost,
   /** Host overheads of forward ops under torch.no_grad() relative to training (no autograd recording). */
   noGradFactor: z.number().positive(),
   ops: z.record(z.string(), Overheads),
@@ -32,12 +55,14 @@ export function defaultHostOverheads(): HostOverheadTable {
   return cached;
 }
 
-/** Load a calibration file written by `strata calibrate` (a host-overhead table, maybe with kernel corrections). */
-export function loadCalibration(file: string): HostOverheadTable {
-  return validate(HostOverheadTable, parseDocument(readText(file), file), file, "calibration");
-}
+const NO_DRIVERS: HostDrivers = { tables: 0, params: 0, pairs: 0 };
 
-export function overheadsFor(table: HostOverheadTable, opName: string, scale = 1): HostOverheads {
+/** One op's T1-T5 for a model of the given size; `scale` multiplies all but the launch call (no_grad). */
+export function overheadsFor(table: HostOverheadTable, opName: string, drivers: HostDrivers = NO_DRIVERS, scale = 1): HostOverheads {
   const o = table.ops[opName] ?? table.fallback;
-  return { t1: o.t1 * scale, t2: o.t2 * scale, t3: o.t3 * scale, t4: o.t4, t5: o.t5 * scale };
+  const at = (k: "t1" | "t2" | "t3"): number => {
+    const s = o.scaling?.[k];
+    return Math.max(0, o[k] + (s ? s.usPerUnit * drivers[s.driver] : 0));
+  };
+  return { t1: at("t1") * scale, t2: at("t2") * scale, t3: at("t3") * scale, t4: o.t4, t5: o.t5 * scale };
 }

@@ -2,6 +2,7 @@
 import { reshapeCluster, type Cluster } from "../catalog/clusters.js";
 import { getImplementation, type ImplementationProfile } from "../catalog/implementations.js";
 import { simulateStep } from "../dlrm-step.js";
+import type { HostFactors } from "../sim/simulate.js";
 import { dlrmTrainingMemory } from "../graph/dlrm-memory.js";
 import { allGatherUs, allToAllUs, COMM_BYTES, reduceScatterUs, type CommDtype } from "../perf/collectives.js";
 import { tbeBackwardUs, tbeForwardUs } from "../perf/embedding.js";
@@ -25,6 +26,8 @@ export interface PlanOptions {
   timeline?: boolean;
   /** Tables homed off the GPU: the node's tiers and the tables' access (default: the workload's). */
   tiers?: TierContext;
+  /** The host's speed against the calibration host's (`--host`, `--host-speed`). */
+  host?: HostFactors;
 }
 
 export interface PlanContext {
@@ -62,7 +65,7 @@ export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = 
   const twUs = tables.map((t) => shardUs(c.gpuSpec, w, w.training.batchSize, t.pooling, t.rows, t.dim));
   const empty = emptyRankWork(w, c);
   // Every rank without tables runs the same graph: one simulated rank stands for all.
-  const baseStepUs = simulateStep(w, setupFor(c, profile), [empty]).stepUs;
+  const baseStepUs = simulateStep(w, setupFor(c, profile, options.host), [empty]).stepUs;
   const a2aUsPerByte = (2 * (allToAllUs(c, [1e9]) - allToAllUs(c, [0]))) / 1e9;
   const rowWiseUsPerByte = (reduceScatterUs(c, 1e9) - reduceScatterUs(c, 0) + allGatherUs(c, 1e9) - allGatherUs(c, 0)) / 1e9;
   const host = reshapeCluster(c, 1);
@@ -73,7 +76,7 @@ export function planContext(w: DlrmWorkload, c: Cluster, options: PlanOptions = 
     sendBytes: tables.map((t) => w.training.batchSize * t.dim * COMM_BYTES[options.commDtype ?? profile.communication.allToAll]),
     capacity: c.gpuSpec.hbmBytes * HBM_USABLE,
     dense: { memoryBytes: dlrmTrainingMemory(w, profile, empty).peakBytes },
-    evaluate: (shards, strategy) => evaluatePlan(w, c, profile, shards, strategy, { commDtype: options.commDtype, tiers: options.tiers }),
+    evaluate: (shards, strategy) => evaluatePlan(w, c, profile, shards, strategy, { commDtype: options.commDtype, tiers: options.tiers, host: options.host }),
     surrogateStepUs: (shards) => surrogateStepUs(ctx, shards),
   };
   return ctx;

@@ -13,7 +13,7 @@ import { dlrmTrainingMemory } from "../graph/dlrm-memory.js";
 import { HBM_USABLE } from "../graph/fit.js";
 import { defaultHostOverheads } from "../graph/host-overheads.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
-import type { TimelineEvent } from "../sim/simulate.js";
+import type { HostFactors, TimelineEvent } from "../sim/simulate.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { attachFetches, type TierContext } from "../tier/fetch.js";
 import { tableInfos } from "./table-costs.js";
@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   tiers?: TierContext;
   /** Keep every rank's timeline. */
   timeline?: boolean;
+  /** The host's speed against the calibration host's. */
+  host?: HostFactors;
 }
 
 /** Even split of n into k half-open ranges. */
@@ -36,8 +38,8 @@ export function splitRange(n: number, k: number): Array<[number, number]> {
   return Array.from({ length: k }, (_, i) => [Math.floor((n * i) / k), Math.floor((n * (i + 1)) / k)] as [number, number]);
 }
 
-export function setupFor(c: Cluster, profile: ImplementationProfile): StepSetup {
-  return { gpu: c.gpuSpec, cluster: c, profile, hostOverheads: defaultHostOverheads() };
+export function setupFor(c: Cluster, profile: ImplementationProfile, host?: HostFactors): StepSetup {
+  return { gpu: c.gpuSpec, cluster: c, profile, hostOverheads: defaultHostOverheads(), ...(host ? { host } : {}) };
 }
 
 /** A rank's work before any shard is placed: the dense part with its slice of the batch. */
@@ -89,7 +91,7 @@ export function rankWorks(w: DlrmWorkload, c: Cluster, profile: ImplementationPr
 
 export function evaluatePlan(w: DlrmWorkload, c: Cluster, profile: ImplementationProfile, shards: Shard[], strategy: string, options: EvaluateOptions = {}): PlanResult {
   const works = rankWorks(w, c, profile, shards, options.commDtype, options.tiers);
-  const step = simulateStep(w, setupFor(c, profile), works, { recordTimeline: options.timeline ?? false });
+  const step = simulateStep(w, setupFor(c, profile, options.host), works, { recordTimeline: options.timeline ?? false });
   const capacity = c.gpuSpec.hbmBytes * HBM_USABLE;
   const perRank: RankStats[] = step.ranks.map((r, rank) => {
     const embeddingUs = r.byCategory.embedding.gpuUs;

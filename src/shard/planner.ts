@@ -245,7 +245,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
 /** The chosen plan evaluated once more, keeping every rank's timeline. */
 function withTimeline(ctx: PlanContext, p: PlanResult): PlanResult {
   if (!ctx.options.timeline) return p;
-  const t = evaluatePlan(ctx.w, ctx.c, ctx.profile, p.shards, p.strategy, { commDtype: ctx.options.commDtype, tiers: ctx.options.tiers, timeline: true });
+  const t = evaluatePlan(ctx.w, ctx.c, ctx.profile, p.shards, p.strategy, { commDtype: ctx.options.commDtype, tiers: ctx.options.tiers, host: ctx.options.host, timeline: true });
   return { ...p, timelines: t.timelines };
 }
 

@@ -46,11 +46,24 @@ export interface StepResult {
   byCategory: Record<OpCategory, { hostUs: number; gpuUs: number }>;
 }
 
+/**
+ * How much slower (> 1) or faster the host is than the calibration host, per kind of host work
+ * (docs/perf-model.md, "host as hardware"): per-op dispatch (Python, ATen, launch calls: T1-T5)
+ * follows single-thread speed; a synchronisation's own cost (the round trip to the device)
+ * follows the driver and the link.
+ */
+export interface HostFactors {
+  dispatch: number;
+  sync: number;
+}
+
+export const SAME_HOST: HostFactors = { dispatch: 1, sync: 1 };
+
 export interface SimOptions {
   /** Back-to-back iterations with no sync between them (pipelined); 1 = sync before and after. */
   iterations?: number;
-  /** Multiplies every host overhead (a slower host > 1). */
-  hostSpeedFactor?: number;
+  /** The host's speed relative to the calibration host (default: the same host). */
+  host?: HostFactors;
   /** Keep the timeline (off for sweeps). */
   recordTimeline?: boolean;
 }
@@ -66,7 +79,8 @@ type Ready = Map<string, number>;
 /** `account`: keep the per-op and per-category breakdowns (the fixed-point passes need only the ready times). */
 function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collectiveUs: Map<string, number>, account = true): { result: StepResult; ready: Ready } {
   const iterations = Math.max(1, options.iterations ?? 1);
-  const f = options.hostSpeedFactor ?? 1;
+  const f = options.host?.dispatch ?? 1;
+  const fSync = options.host?.sync ?? 1;
   const record = options.recordTimeline ?? true;
   const streamFree = new Float64Array(Math.max(1, graph.streams));
   graph.streamBusyAtStartUs?.forEach((t, i) => (streamFree[i] = Math.max(0, t)));
@@ -96,8 +110,8 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
           host += gap;
           busy += gap;
         }
-        const call = (launch.callUs ?? o.t4) * f;
         if (launch.kind === "sync") {
+          const call = (launch.callUs ?? o.t4) * fSync;
           // The call returns once the GPU has drained, and then pays its own cost.
           const until = drained();
           if (until > host) {
@@ -109,6 +123,7 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
           busy += call;
           return;
         }
+        const call = (launch.callUs ?? o.t4) * f;
         host += call;
         busy += call;
         const k = launch.kernel;

@@ -5,6 +5,7 @@
  * The host threads run one after another in a training step (the main thread waits in
  * backward() while the autograd thread works), so ops are walked in one time order.
  */
+import type { HostDrivers, ProfilerCost } from "../graph/host-overheads.js";
 import { stepOps, type LinkedOp, type LinkedStep } from "./link.js";
 
 export interface OpSample {
@@ -17,6 +18,8 @@ export interface OpSample {
   dur: number;
   /** Profiler-recorded events inside the op: nested cpu_ops and runtime calls. */
   events: number;
+  /** The step's model size, which some host costs scale with (Python loops over parameters, cat inputs). */
+  drivers: HostDrivers;
 }
 
 const BACKWARD_PREFIX = "autograd::engine::evaluate_function: ";
@@ -42,9 +45,22 @@ export function opTimings(op: LinkedOp): { t2: number; t3: number; t5: number[];
   };
 }
 
+/**
+ * The model-size drivers of a traced step, counted from its ops: tables (one embedding_bag
+ * each, or one TBE lookup), parameters (one AccumulateGrad each) and the dot interaction's pairs.
+ */
+export function stepDrivers(ops: LinkedOp[]): HostDrivers {
+  const tables = ops.filter((o) => o.name === "aten::embedding_bag").length;
+  const params = ops.filter((o) => o.name.startsWith(`${BACKWARD_PREFIX}torch::autograd::AccumulateGrad`)).length;
+  // The dot interaction (a bmm) pairs the tables' and the bottom MLP's outputs.
+  const dot = ops.some((o) => o.name === "aten::bmm");
+  return { tables, params, pairs: dot ? (tables * (tables + 1)) / 2 : 0 };
+}
+
 /** Per-op samples of one step, plus the thread hand-offs as pseudo-ops with only T1. */
 export function stepOverheadSamples(step: LinkedStep): OpSample[] {
   const all = stepOps(step);
+  const drivers = stepDrivers(all);
   const samples: OpSample[] = [];
   let prev: LinkedOp | undefined;
   for (const op of all) {
@@ -52,7 +68,7 @@ export function stepOverheadSamples(step: LinkedStep): OpSample[] {
     if (prev && prev.tid !== op.tid) {
       // A hand-off between host threads: into the autograd engine, or back to the optimizer.
       const name = op.name.startsWith(BACKWARD_PREFIX) ? "autograd engine start" : "optimizer.step";
-      samples.push({ name, t1: gap, t2: 0, t3: 0, t4: [], t5: [], dur: 0, events: 0 });
+      samples.push({ name, t1: gap, t2: 0, t3: 0, t4: [], t5: [], dur: 0, events: 0, drivers });
     }
     samples.push({
       name: canonicalOpName(op, prev?.tid === op.tid ? prev : undefined),
@@ -60,6 +76,7 @@ export function stepOverheadSamples(step: LinkedStep): OpSample[] {
       ...opTimings(op),
       t4: op.launches.filter((l) => !l.isSync).map((l) => l.dur),
       dur: op.dur,
+      drivers,
     });
     prev = op;
   }
@@ -83,20 +100,24 @@ export function stat(xs: number[]): Stat {
 }
 
 /**
- * Remove the profiler's instrumentation from one op's overheads (Lin et al. remove it the
- * same way): every recorded event costs `c` us. The op's non-launch time (T2 + T3 + sum T5)
- * loses c x (events - launches), spread proportionally (floor 10%); each launch call and the
- * gap before the op lose c (floor 30%).
+ * Remove the profiler's instrumentation from one op's overheads (Lin et al. remove it the same
+ * way), with a cost per class of recorded event (docs/perf-model.md, "host costs"): the gap
+ * before an op loses `gapUs` (the previous op's record exit and this one's entry; floor 30%),
+ * each launch call `launchUs` (the CUPTI callback; floor 30%), and the op's non-launch time
+ * (T2 + T3 + sum T5) `nestedUsPerEvent` per nested event, spread proportionally (floor 10%).
  */
-export function withoutInstrumentation(s: Pick<OpSample, "t1" | "t2" | "t3" | "t4" | "t5" | "events">, c: number) {
+export function withoutInstrumentation(s: Pick<OpSample, "t1" | "t2" | "t3" | "t4" | "t5" | "events">, c: ProfilerCost) {
   const nonLaunch = s.t2 + s.t3 + s.t5.reduce((a, b) => a + b, 0);
-  const removable = c * Math.max(0, s.events - s.t4.length);
+  const removable = c.nestedUsPerEvent * Math.max(0, s.events - s.t4.length);
   const k = nonLaunch > 0 ? Math.max(0.1, (nonLaunch - removable) / nonLaunch) : 1;
   return {
-    t1: Number.isFinite(s.t1) ? Math.max(0.3 * s.t1, s.t1 - c) : s.t1,
+    t1: Number.isFinite(s.t1) ? Math.max(0.3 * s.t1, s.t1 - c.gapUs) : s.t1,
     t2: s.t2 * k,
     t3: s.t3 * k,
-    t4: s.t4.map((x) => Math.max(0.3 * x, x - c)),
+    t4: s.t4.map((x) => Math.max(0.3 * x, x - c.launchUs)),
     t5: s.t5.map((x) => x * k),
   };
 }
+
+/** One cost for every recorded event (`--instrumentation-us`). */
+export const uniformProfilerCost = (us: number): ProfilerCost => ({ gapUs: us, launchUs: us, nestedUsPerEvent: us });

@@ -4,20 +4,22 @@
  * as a wait. Our simulator then replays it (it must reproduce the measured step), or predicts
  * the step without the profiler's instrumentation, or on another GPU (trace/retime.ts).
  */
+import { overheadsFor, type HostOverheadTable, type ProfilerCost } from "../graph/host-overheads.js";
 import type { ExecutionGraph, HostOp, Launch } from "../graph/types.js";
 import { stepOps, type LinkedOp, type LinkedStep } from "./link.js";
-import { canonicalOpName, opTimings, withoutInstrumentation } from "./overheads.js";
+import { canonicalOpName, opTimings, stepDrivers, withoutInstrumentation } from "./overheads.js";
 
 export interface ReplayOptions {
   /** Start with the GPU idle, as a synchronised iteration does (default: busy with the previous step's work, as traced). */
   idleStart?: boolean;
-  /** Profiler cost per recorded event to remove, us (0 = replay as traced). */
-  instrumentationUs?: number;
+  /** Profiler cost per recorded event class to remove (none = replay as traced). */
+  profilerCost?: ProfilerCost;
   /**
-   * Replace each op's traced overheads by typical, instrumentation-free values for its name
-   * (a calibration table); ops it does not know keep their own, with instrumentation removed.
+   * Replace each op's traced overheads by typical, instrumentation-free values for its name and
+   * the step's model size (a calibration table); ops it does not know keep their own, with
+   * instrumentation removed.
    */
-  typical?: Map<string, { t1: number; t2: number; t3: number; t4: number; t5: number }>;
+  typical?: HostOverheadTable;
   /** New duration for a traced kernel (another GPU); default: as traced. */
   retime?: (kernel: { name: string; durationUs: number; op: string; inputDims?: unknown }) => number;
 }
@@ -31,8 +33,10 @@ function syncOwnUs(call: { ts: number; dur: number }, gpuEnds: Float64Array): nu
 }
 
 export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): ExecutionGraph {
-  const c = options.instrumentationUs ?? 0;
+  const cost = options.profilerCost;
   const ops = stepOps(step);
+  const drivers = stepDrivers(ops);
+  const typical = (name: string) => (options.typical && name in options.typical.ops ? overheadsFor(options.typical, name, drivers) : undefined);
   const gpuEnds = Float64Array.from(step.gpu.map((g) => g.ts + g.dur));
   const streams = new Map<number | string, number>();
   const streamIndex = (s: number | string): number => {
@@ -47,12 +51,12 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
     const calls = op.launches;
     const hasCalls = calls.length > 0;
     const name = canonicalOpName(op, prev?.tid === op.tid ? prev : undefined);
-    const t = options.typical?.get(name);
+    const t = typical(name);
     const raw = { t1: op.ts - prevEnd, ...opTimings(op), t4: calls.map((l) => (l.isSync ? syncOwnUs(l, gpuEnds) : l.dur)) };
-    let o = c > 0 ? withoutInstrumentation(raw, c) : raw;
+    let o = cost ? withoutInstrumentation(raw, cost) : raw;
     if (t) {
       // A hand-off between host threads takes the table's pseudo-op gap (see trace/overheads.ts).
-      const handoff = prev !== undefined && prev.tid !== op.tid ? options.typical?.get(name.startsWith("bwd:") ? "autograd engine start" : "optimizer.step") : undefined;
+      const handoff = prev !== undefined && prev.tid !== op.tid ? typical(name.startsWith("bwd:") ? "autograd engine start" : "optimizer.step") : undefined;
       o = {
         t1: handoff ? handoff.t1 : prev === undefined ? o.t1 : t.t1,
         t2: hasCalls ? t.t2 : o.t2,
@@ -79,7 +83,7 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
   }
   // The rest of the step after the last op (the training loop's Python until the next step).
   const tail = step.ts + step.dur - prevEnd;
-  hostOps.push({ name: "end of step", category: "framework", phase: "optimizer", overheads: { t1: Math.max(0, c > 0 ? tail - c : tail), t2: 0, t3: 0, t4: 0, t5: 0 }, launches: [] });
+  hostOps.push({ name: "end of step", category: "framework", phase: "optimizer", overheads: { t1: Math.max(0, tail - (cost?.gapUs ?? 0)), t2: 0, t3: 0, t4: 0, t5: 0 }, launches: [] });
   // Launch latency: kernel start after its call returned, where the stream had nothing queued.
   const latencies: number[] = [];
   const lastEnd = new Map<number | string, number>();
