@@ -8,30 +8,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { dataPath } from "../src/catalog/data-path.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { overheadsFor, type HostOverheadTable, type ProfilerCost } from "../src/graph/host-overheads.js";
+import type { HostOverheadTable, ProfilerCost } from "../src/graph/host-overheads.js";
 import { loadWorkload } from "../src/spec/load.js";
 import { predictWorkload } from "../src/predict.js";
 import { collectSamples, overheadTable } from "../src/trace/calibrate.js";
 import type { OpSample } from "../src/trace/overheads.js";
 import type { Workload } from "../src/spec/workload.js";
-import { GROUNDTRUTH, gmae, kinetoTraceFiles, measuredOf, median, workloadFiles } from "./shared.js";
+import { gmae, kinetoTraceFiles, measuredOf, workloadFiles } from "./shared.js";
 
-/**
- * micro.json overheads_per_run: the unprofiled host cost of one tiny op launched asynchronously
- * (Python call, ATen dispatch, launch), the median over its runs. The optimizer's per-parameter
- * `aten::add_` is such an op; the fit holds the table's cost for it to this as one more point.
- */
-function microTinyOpUs(): number {
-  const micro = JSON.parse(readFileSync(join(GROUNDTRUTH, "micro.json"), "utf8")) as { micro: { overheads_per_run: Array<{ cpu_launch_us_per_tiny_op_async: number }> } };
-  return median(micro.micro.overheads_per_run.map((r) => r.cpu_launch_us_per_tiny_op_async));
-}
-
-function tinyOpRatio(table: HostOverheadTable): number {
-  const o = overheadsFor(table, "aten::add_");
-  return (o.t1 + o.t2 + o.t3 + o.t4) / microTinyOpUs();
-}
 
 export interface DevCase {
   workload: Workload;
@@ -54,12 +38,12 @@ function merged(cases: DevCase[]): Map<string, OpSample[]> {
   return out;
 }
 
-export function score(table: HostOverheadTable, cases: DevCase[], which: "train" | "inference", withMicro = false): number {
-  return gmae([...cases.map(({ workload: w }) => {
+export function score(table: HostOverheadTable, cases: DevCase[], which: "train" | "inference"): number {
+  return gmae(cases.map(({ workload: w }) => {
     const p = predictWorkload(w, { hostOverheads: table });
     const m = measuredOf(w);
     return which === "train" ? p.train.stepUs / 1000 / m.trainStepMs.median : p.inference.stepUs / 1000 / m.inferenceMs.median;
-  }), ...(withMicro ? [tinyOpRatio(table)] : [])]);
+  }));
 }
 
 /** Golden-section search of a coordinate on [lo, hi]. */
@@ -77,14 +61,13 @@ function argmin(f: (x: number) => number, lo: number, hi: number, iterations = 1
  * The profiler cost per event class (coordinate descent, each in [0, 6] us) and the no_grad
  * factor that fit `fit`'s measured steps, with the table built from `traces` (default: `fit`'s).
  */
-const MICRO = process.env.MICRO === "1";
 export function fitHostCosts(fit: DevCase[], noGrad = true, traces: DevCase[] = fit): { table: HostOverheadTable; trainGmae: number } {
   const samples = merged(traces);
   const tableAt = (c: ProfilerCost, f = 1): HostOverheadTable => overheadTable(samples, c, f);
   let cost: ProfilerCost = { gapUs: 1.4, launchUs: 1.4, nestedUsPerEvent: 1.4 };
   for (let sweep = 0; sweep < 3; sweep++) {
     for (const k of ["gapUs", "launchUs", "nestedUsPerEvent"] as const) {
-      cost = { ...cost, [k]: argmin((x) => score(tableAt({ ...cost, [k]: x }), fit, "train", MICRO), 0, 6) };
+      cost = { ...cost, [k]: argmin((x) => score(tableAt({ ...cost, [k]: x }), fit, "train"), 0, 6) };
     }
   }
   const f = noGrad ? argmin((x) => score(tableAt(cost, x), fit, "inference"), 0.2, 1.2) : 1;

@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { getImplementation } from "../src/catalog/implementations.js";
+import { buildDlrmInferenceGraph } from "../src/graph/dlrm.js";
+import { defaultHostOverheads } from "../src/graph/host-overheads.js";
 import { predictWorkload } from "../src/predict.js";
 import { toChromeTrace } from "../src/sim/chrome-trace.js";
 import { loadWorkload } from "../src/spec/load.js";
@@ -35,6 +38,31 @@ describe("predict", () => {
 
   it("a bigger batch never predicts a shorter step", () => {
     expect(predictWorkload(tinyWorkload({ batchSize: 8192 })).train.stepUs).toBeGreaterThanOrEqual(predictWorkload(tinyWorkload({ batchSize: 256 })).train.stepUs);
+  });
+
+  it("inference: no_grad takes the autograd recording (T2, T3) off recording ops only", () => {
+    const reference = getImplementation("reference");
+    const table = defaultHostOverheads();
+    const at = (f: number) => buildDlrmInferenceGraph(tinyWorkload({ tables: 3 }), { ...table, noGradFactor: f }, reference).ops;
+    const half = at(0.5);
+    const full = at(1);
+    half.forEach((op, i) => {
+      const o = op.overheads;
+      const t = full[i]!.overheads;
+      expect(o.t1).toBe(t.t1);
+      expect(o.t4).toBe(t.t4);
+      if (["aten::select", "aten::empty", "aten::to", "aten::lift_fresh", "aten::detach_"].includes(op.name)) expect(o).toEqual(t);
+      else expect(o.t2).toBeCloseTo(t.t2 / 2, 9);
+    });
+  });
+
+  it("inference: a cheaper no_grad shortens the batch and leaves the training step alone", () => {
+    const w = loadWorkload(example("dlrm-kaggle-b2048"));
+    const table = defaultHostOverheads();
+    const lo = predictWorkload(w, { hostOverheads: { ...table, noGradFactor: 0.2 } });
+    const hi = predictWorkload(w, { hostOverheads: { ...table, noGradFactor: 1 } });
+    expect(lo.inference.stepUs).toBeLessThan(hi.inference.stepUs);
+    expect(lo.train.stepUs).toBe(hi.train.stepUs);
   });
 
   it("writes a Chrome trace with host and GPU tracks", () => {

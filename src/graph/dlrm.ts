@@ -126,7 +126,7 @@ export function hostDrivers(model: DlrmModel, work: RankWork): HostDrivers {
   return { tables, params: denseTensors + tables, pairs: s.pairs };
 }
 
-function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase, scale: number, drivers: HostDrivers): Builder {
+function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase, drivers: HostDrivers): Builder {
   let pending: number[] = [];
   return {
     op(name, category, launches = []) {
@@ -137,7 +137,7 @@ function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase
           pending = [];
         }
       }
-      ops.push({ name, category, phase: phase(), overheads: overheadsFor(table, name, drivers, scale), launches });
+      ops.push({ name, category, phase: phase(), overheads: overheadsFor(table, name, drivers), launches });
     },
     waitFor(stream) {
       pending.push(stream);
@@ -495,7 +495,7 @@ function context(w: DlrmWorkload, p: ImplementationProfile, b: Builder, work: Ra
 export function buildDlrmTrainingGraph(w: DlrmWorkload, table: HostOverheadTable, p: ImplementationProfile, work: RankWork = singleGpuWork(w)): ExecutionGraph {
   const ops: HostOp[] = [];
   let phase: Phase = "forward";
-  const b = makeBuilder(ops, table, () => phase, 1, hostDrivers(w.model, work));
+  const b = makeBuilder(ops, table, () => phase, hostDrivers(w.model, work));
   const c = context(w, p, b, work);
   if (work.ranks > 1 && p.schedule.pipelinedInputDist && work.inputDistBytes > 0) {
     // TrainPipelineSparseDist: the next batch's indices move while this batch computes.
@@ -516,13 +516,35 @@ export function buildDlrmTrainingGraph(w: DlrmWorkload, table: HostOverheadTable
   return p.host.cudaGraph ? asCudaGraph(graph, p.host.graphLaunchUs) : graph;
 }
 
-/** One inference batch: the forward under torch.no_grad() (cheaper host ops: no autograd). */
+/** Forward ops whose inputs need no gradient in training either (offsets select, li/lj construction): no autograd node to skip. */
+const NO_AUTOGRAD_OPS = new Set(["aten::select", "aten::empty", "aten::to", "aten::lift_fresh", "aten::detach_"]);
+
+/**
+ * torch.no_grad() on one forward op: what it removes is the autograd recording of ops whose
+ * inputs need gradients (the grad_fn node, its saved tensors and edges before the first launch,
+ * set_history after the last), i.e. part of T2 and T3; the Python between ops (T1), the launch
+ * calls (T4) and the gaps between them (T5) stay.
+ */
+function noGradOp(op: HostOp, factor: number): HostOp {
+  if (NO_AUTOGRAD_OPS.has(op.name)) return op;
+  const o = op.overheads;
+  return { ...op, overheads: { ...o, t2: o.t2 * factor, t3: o.t3 * factor } };
+}
+
+/**
+ * One inference batch: the forward under torch.no_grad(). Same ops and kernels as the training
+ * forward (the reference calls the same embedding_bag: the tables still require grad); host costs
+ * as in training less the autograd recording (noGradOp, factor table.noGradFactor). The two syncs
+ * in aten::index drain the GPU every batch, so only the work after them (gather, cat, top MLP)
+ * overlaps the next batch's host work when batches run back to back.
+ */
 export function buildDlrmInferenceGraph(w: DlrmWorkload, table: HostOverheadTable, p: ImplementationProfile): ExecutionGraph {
-  const ops: HostOp[] = [];
+  const built: HostOp[] = [];
   const batch = w.inference?.batchSize ?? w.training.batchSize;
   const work = singleGpuWork(w, batch);
-  const b = makeBuilder(ops, table, () => "forward", table.noGradFactor, hostDrivers(w.model, work));
+  const b = makeBuilder(built, table, () => "forward", hostDrivers(w.model, work));
   forward(context(w, p, b, work), false);
+  const ops = built.map((op) => noGradOp(op, table.noGradFactor));
   const graph: ExecutionGraph = { name: `${w.name} (inference)`, ops, streams: 1 };
   return p.host.cudaGraph ? asCudaGraph(graph, p.host.graphLaunchUs) : graph;
 }

@@ -39,7 +39,7 @@ export const HostOverheadTable = z.object({
   source: z.string(),
   /** Removed from the traced overheads to get these (fitted on unprofiled step times). */
   profilerCost: ProfilerCost,
-  /** Host overheads of forward ops under torch.no_grad() relative to training (no autograd recording). */
+  /** Under torch.no_grad(), the share of a forward op's T2 and T3 left without autograd recording (graph/dlrm.ts noGradOp). */
   noGradFactor: z.number().positive(),
   ops: z.record(z.string(), Overheads),
   fallback: Overheads,
@@ -57,12 +57,12 @@ export function defaultHostOverheads(): HostOverheadTable {
 
 const NO_DRIVERS: HostDrivers = { tables: 0, params: 0, pairs: 0 };
 
-/** One op's T1-T5 for a model of the given size; `scale` multiplies all but the launch call (no_grad). */
-export function overheadsFor(table: HostOverheadTable, opName: string, drivers: HostDrivers = NO_DRIVERS, scale = 1): HostOverheads {
+/** One op's T1-T5 for a model of the given size. */
+export function overheadsFor(table: HostOverheadTable, opName: string, drivers: HostDrivers = NO_DRIVERS): HostOverheads {
   const o = table.ops[opName] ?? table.fallback;
   const at = (k: "t1" | "t2" | "t3"): number => {
     const s = o.scaling?.[k];
     return Math.max(0, o[k] + (s ? s.usPerUnit * drivers[s.driver] : 0));
   };
-  return { t1: at("t1") * scale, t2: at("t2") * scale, t3: at("t3") * scale, t4: o.t4, t5: o.t5 * scale };
+  return { t1: at("t1"), t2: at("t2"), t3: at("t3"), t4: o.t4, t5: o.t5 };
 }

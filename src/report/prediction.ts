@@ -1,12 +1,17 @@
 /** Reports of predictions: the contract JSON, the summary table and "where the time goes". */
 import type { Prediction } from "../predict.js";
 import type { OpCategory } from "../graph/types.js";
+import { referenceHostId } from "../catalog/hosts.js";
 import { gb, ms, pct, table } from "./format.js";
 
 export interface PredictionJson {
   name: string;
   gpu: string;
   trainStepMs: number;
+  /** For an estimated host (`--host` from the catalog): the step at the fast and slow ends of what the host may be. */
+  trainStepMsRange?: [number, number];
+  /** The host the step is for (a catalog id or a measured calibration's label). */
+  host: string;
   inferenceMs: number;
   gpuActiveMs: number;
   peakMemoryBytes: number;
@@ -25,6 +30,8 @@ export function predictionJson(p: Prediction): PredictionJson {
     name: p.name,
     gpu: p.gpu.id,
     trainStepMs: round(p.train.stepUs / 1000),
+    ...(p.trainRangeUs ? { trainStepMsRange: p.trainRangeUs.map((us) => round(us / 1000)) as [number, number] } : {}),
+    host: p.host?.id ?? referenceHostId(),
     inferenceMs: round(p.inference.stepUs / 1000),
     gpuActiveMs: round(p.train.gpuActiveUs / 1000),
     peakMemoryBytes: Math.round(p.memory.peakBytes),
@@ -39,9 +46,17 @@ export function predictionJson(p: Prediction): PredictionJson {
 export function summaryTable(ps: Prediction[]): string {
   return table(
     ["workload", "gpu", "implementation", "train ms", "infer ms", "GPU active ms", "GPU util", "peak mem GB", "fits", "bound"],
-    ps.map((p) => [p.name, p.gpu.id, p.implementation.id, ms(p.train.stepUs), ms(p.inference.stepUs), ms(p.train.gpuActiveUs), pct(p.train.gpuActiveUs / p.train.stepUs), gb(p.memory.peakBytes), p.fit.fits ? "yes" : "NO", p.train.bound]),
+    ps.map((p) => [p.name, p.gpu.id, p.implementation.id, p.trainRangeUs ? `${ms(p.train.stepUs)} (${ms(p.trainRangeUs[0])}-${ms(p.trainRangeUs[1])})` : ms(p.train.stepUs), ms(p.inference.stepUs), ms(p.train.gpuActiveUs), pct(p.train.gpuActiveUs / p.train.stepUs), gb(p.memory.peakBytes), p.fit.fits ? "yes" : "NO", p.train.bound]),
     [false, false, false, true, true, true, true, true, false, false],
-  ) + notFitting(ps);
+  ) + hostNote(ps) + notFitting(ps);
+}
+
+/** Which host the steps are for, and what a range means. */
+function hostNote(ps: Prediction[]): string {
+  const h = ps[0]?.host;
+  if (!h || h.basis === "reference") return "";
+  const how = h.basis === "measured" ? "fitted from measured steps" : "estimated from its single-thread index: train ms in brackets spans what the host may be";
+  return `\n\nhost ${h.id}: dispatch x${h.factors.dispatch.toFixed(3)}, sync x${h.factors.sync.toFixed(3)} of the calibration host's time (${how})`;
 }
 
 /** One line per prediction that does not fit its GPU, saying why. */
