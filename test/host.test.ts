@@ -7,7 +7,10 @@ import { getHost, listHosts, referenceHostId } from "../src/catalog/hosts.js";
 import { fitHostFactors, measuredTrainStepMs } from "../src/host/fit.js";
 import { resolveHost } from "../src/host/setting.js";
 import { predictWorkload, trainStepByHost } from "../src/predict.js";
+import { overheadsFor } from "../src/graph/host-overheads.js";
 import { UserError } from "../src/spec/errors.js";
+import { overheadTable } from "../src/trace/calibrate.js";
+import type { OpSample } from "../src/trace/overheads.js";
 import { ROOT, strata, tinyWorkload } from "./helpers.js";
 
 describe("host catalog and settings", () => {
@@ -50,6 +53,24 @@ describe("host catalog and settings", () => {
     expect(hostBound(slow) / hostBound(same)).toBeGreaterThan(1.4);
     // The reference's syncs expose some host work even here, but far less of it.
     expect(gpuBound(slow) / gpuBound(same) - 1).toBeLessThan((hostBound(slow) / hostBound(same) - 1) / 2);
+  });
+});
+
+describe("host costs that scale with the model", () => {
+  it("a Python loop over parameters becomes a line over the traces' sizes; a flat op keeps its median", () => {
+    const sample = (name: string, params: number, t1: number): OpSample => ({ name, t1, t2: 3, t3: 1, t4: [4], t5: [], dur: 8, events: 2, drivers: { tables: 4, params, pairs: 10 } });
+    const sizes = [10, 20, 30, 40, 50, 60];
+    const samples = new Map<string, OpSample[]>([
+      ["optimizer.step", sizes.map((p) => sample("optimizer.step", p, 100 + 5 * p))],
+      ["aten::relu", sizes.map((p) => sample("aten::relu", p, 6 + (p % 20 === 0 ? 0.2 : -0.2)))],
+    ]);
+    const none = { gapUs: 0, launchUs: 0, nestedUsPerEvent: 0 };
+    const table = overheadTable(samples, none, 1);
+    expect(table.ops["optimizer.step"]!.scaling?.t1?.driver).toBe("params");
+    expect(overheadsFor(table, "optimizer.step", { tables: 0, params: 200, pairs: 0 }).t1).toBeCloseTo(1100, 6);
+    expect(table.ops["aten::relu"]!.scaling).toBeUndefined();
+    // The profiler's cost per op boundary comes off the gap before each op.
+    expect(overheadsFor(overheadTable(samples, { ...none, gapUs: 1 }, 1), "aten::relu").t1).toBeCloseTo(5 + (table.ops["aten::relu"]!.t1 - 6), 6);
   });
 });
 

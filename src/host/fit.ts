@@ -50,11 +50,14 @@ function argmin(f: (x: number) => number, a: number, b: number, iterations = 48)
 const LOG_BOUND = Math.log(8);
 /** Weight of the pull of ln(sync) towards ln(dispatch): the data must earn a second number. */
 const TIE_WEIGHT = 0.05;
+/** A faint pull towards the calibration host, so steps that cannot see the host (GPU-bound) leave it as it is. */
+const PRIOR_WEIGHT = 1e-4;
 
 export function fitHostFactors(steps: MeasuredStep[]): HostFit {
   if (!steps.length) throw new UserError("calibrate --measured: no measured steps");
-  const sse = (h: HostFactors): number => steps.reduce((s, x) => s + Math.log(x.predictMs(h) / x.measuredMs) ** 2, 0);
-  const rms = (h: HostFactors): number => Math.sqrt(sse(h) / steps.length);
+  const misfit = (h: HostFactors): number => steps.reduce((s, x) => s + Math.log(x.predictMs(h) / x.measuredMs) ** 2, 0);
+  const sse = (h: HostFactors): number => misfit(h) + PRIOR_WEIGHT * steps.length * (Math.log(h.dispatch) ** 2 + Math.log(h.sync) ** 2);
+  const rms = (h: HostFactors): number => Math.sqrt(misfit(h) / steps.length);
   // One factor for all host work first, then sync apart from dispatch if the steps ask for it.
   const one = argmin((x) => sse({ dispatch: Math.exp(x), sync: Math.exp(x) }), -LOG_BOUND, LOG_BOUND);
   let d = one;
