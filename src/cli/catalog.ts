@@ -1,17 +1,19 @@
-/** strata catalog [--json]: the GPU catalog with its figures. */
+/** strata catalog [--json]: the GPU and host catalogs with their figures. */
 import type { Command } from "commander";
 import { listGpus } from "../catalog/gpus.js";
+import { listHosts, referenceHostId } from "../catalog/hosts.js";
 import { table } from "../report/format.js";
 import { printJson } from "./run.js";
 
 export function registerCatalog(program: Command): void {
   program
     .command("catalog")
-    .description("list the GPU catalog (peak FLOP/s, HBM, L2, SMs, host link, launch overhead; sources with --json)")
+    .description("list the GPU catalog (peak FLOP/s, HBM, L2, SMs, host link, launch overhead) and the host CPUs for --host (sources with --json)")
     .option("--json", "print the full catalog with sources as JSON")
     .action((opts: { json?: boolean }) => {
       const gpus = listGpus();
-      if (opts.json) return printJson({ gpus });
+      const hosts = listHosts();
+      if (opts.json) return printJson({ gpus, hosts, referenceHost: referenceHostId() });
       const t = (x?: number): string => (x === undefined ? "-" : (x / 1e12).toFixed(0));
       process.stdout.write(
         table(
@@ -22,7 +24,12 @@ export function registerCatalog(program: Command): void {
             String(g.smCount), (g.hostLink.bandwidthBytesPerSecPerDirection / 1e9).toFixed(0), String(g.launchOverheadUs),
           ]),
           [false, false, true, true, true, true, true, true, true, true, true, true],
-        ) + "\n\nDense (no sparsity) peaks. Every figure's source: strata catalog --json\n",
+        ) + "\n\nDense (no sparsity) peaks. Every figure's source: strata catalog --json\n\n" +
+        table(
+          ["host (--host)", "name", "cores", "boost GHz", "single-thread index", "range", "link"],
+          hosts.map((h) => [h.id, h.name.length > 60 ? `${h.name.slice(0, 57)}...` : h.name, h.cores === null ? "-" : String(h.cores), h.boostClockGHz === null ? "-" : h.boostClockGHz.toFixed(1), h.singleThreadIndex.toFixed(2), `${h.singleThreadRange[0].toFixed(2)}-${h.singleThreadRange[1].toFixed(2)}`, h.hostLink]),
+          [false, false, true, true, true, false, false],
+        ) + `\n\nSingle-thread index relative to the calibration host (${referenceHostId()}); a catalog host's step comes with the range (docs/hosts-sources.md).\n`,
       );
     });
 }
