@@ -8,16 +8,24 @@ export const KERNEL_CONSTANTS = {
   /** Fixed cost of any kernel on the GPU (launch-to-first-instruction and tail), us. */
   kernelFixedUs: 2.0,
   gemm: {
-    /** Fraction of dtype peak reached by a 128x128 tile at full waves (micro.json gemm_fp32 + trace GEMMs). */
-    efficiency: 0.687,
+    /**
+     * Fraction of fp32 peak reached by large GEMMs (128x128 tiles, many waves): micro.json
+     * gemm_fp32 reaches ~51 TFLOP/s = 0.76 x 67 TFLOP/s at 32768x4096x4096 and 8192x4096x4096
+     * (grid fit with the next three on the 52 points above 60 us; was one size-independent 0.687).
+     */
+    efficiency: 0.76,
+    /** fp32 efficiency of a GEMM of a few tiles (well under one wave), same fit; see sizeEfficiency in perf/gemm.ts. */
+    smallEfficiency: 0.55,
+    /** Waves of tiles (tiles x split / SMs) at which fp32 efficiency is halfway between the two, same fit. */
+    halfWaves: 0.25,
     /** Fixed cost per GEMM kernel, us (same fit). */
     fixedUs: 3.48,
     /** Fraction of HBM bandwidth reached when memory bound (same fit). */
     bandwidthEfficiency: 0.726,
     /** Extra cost of a split-K reduction kernel, us (same fit). */
     splitKUs: 1.09,
-    /** Tile efficiency = (arithmetic intensity of the tile / that of 128x128) ^ exponent (same fit). */
-    tileExponent: 0.894,
+    /** Tile efficiency = (arithmetic intensity of the tile / that of 128x128) ^ exponent (same fit; 0.894 before the size term). */
+    tileExponent: 0.7,
     /** Tensor-core dtypes reach a lower fraction of their much higher peak (micro.json llm_bf16 fit). */
     tensorCoreEfficiency: 0.7,
     /**
