@@ -54,6 +54,17 @@ export async function retimeChecks() {
   };
 }
 
+/** The BENCHMARKS.md section (bench/run.ts). */
+export async function retimeSection(): Promise<string[]> {
+  const r = await retimeChecks();
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const lines = ["## Re-timing traces for another GPU (`strata trace predict --gpu`)", ""];
+  lines.push(`On the ${r.rows.length} GPU-bound traces: trace predict vs measured GMAE ${pct(r.gmaePlain)} not re-timed, ${pct(r.gmaeIdentity)} re-timed H100 -> H100 (the re-timer is the identity there). Step ratios to H100, \`predict --gpu\` / \`trace predict --gpu\` (no other-GPU measurements yet):`, "");
+  lines.push(`| trace | ${TARGETS.join(" | ")} |`, `|---|${TARGETS.map(() => "---|").join("")}`);
+  for (const x of r.rows) lines.push(`| ${x.name} | ${x.ratios.map((q) => `${q.predict.toFixed(3)} / ${q.trace.toFixed(3)}`).join(" | ")} |`);
+  return lines;
+}
+
 export function devTrainGmae(): number {
   return gmae(workloadFiles().map((f) => {
     const w = loadWorkload(f);
