@@ -13,6 +13,7 @@ import { predictWorkload } from "../src/predict.js";
 import { accuracyRows, summarize } from "./accuracy.js";
 import { kernelAccuracy, opGpuTimeVsTraces } from "./kernels.js";
 import { parseSpeed, traceRows, traceSummary, calibrationEffect } from "./traces.js";
+import { retimeSection } from "./retime.js";
 import { planSection } from "./plans.js";
 import { stepModelSection } from "./step-model.js";
 import { GROUNDTRUTH, workloadFiles } from "./shared.js";
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   lines.push("| trace | profiled step ms | replayed ms | predicted ms (no profiler) | measured trainStepMs | error |", "|---|---|---|---|---|---|");
   for (const r of tr) lines.push(`| ${r.name} | ${r.measuredProfiledMs.toFixed(2)} | ${r.replayedMs.toFixed(2)} | ${r.predictedMs.toFixed(2)} | ${r.measuredMs.toFixed(2)} | ${signed(r.predictedMs / r.measuredMs - 1)} |`);
   lines.push("", ...(await hostSection()));
+  lines.push("", ...(await retimeSection()));
   lines.push("", ...(await planSection()));
   lines.push("", ...(await stepModelSection()));
   lines.push("", ...(await tierSection()));

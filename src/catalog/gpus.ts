@@ -23,6 +23,8 @@ export const Gpu = z.object({
   hbmBandwidthBytesPerSec: z.number().positive(),
   l2Bytes: z.number().positive(),
   smCount: z.number().int().positive(),
+  /** Idle (pointer-chase) DRAM load latency, ns: the latency a random-row gather must hide (perf/embedding.ts). */
+  dramLatencyNs: z.number().positive(),
   boostClockMHz: z.number().positive(),
   hostLink: z.object({ kind: z.string(), bandwidthBytesPerSecPerDirection: z.number().positive() }),
   nvlinkBandwidthBytesPerSec: z.number().nonnegative(),

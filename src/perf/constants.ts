@@ -8,16 +8,24 @@ export const KERNEL_CONSTANTS = {
   /** Fixed cost of any kernel on the GPU (launch-to-first-instruction and tail), us. */
   kernelFixedUs: 2.0,
   gemm: {
-    /** Fraction of dtype peak reached by a 128x128 tile at full waves (micro.json gemm_fp32 + trace GEMMs). */
-    efficiency: 0.687,
+    /**
+     * Fraction of fp32 peak reached by large GEMMs (128x128 tiles, many waves): micro.json
+     * gemm_fp32 reaches ~51 TFLOP/s = 0.76 x 67 TFLOP/s at 32768x4096x4096 and 8192x4096x4096
+     * (grid fit with the next three on the 52 points above 60 us; was one size-independent 0.687).
+     */
+    efficiency: 0.76,
+    /** fp32 efficiency of a GEMM of a few tiles (well under one wave), same fit; see sizeEfficiency in perf/gemm.ts. */
+    smallEfficiency: 0.55,
+    /** Waves of tiles (tiles x split / SMs) at which fp32 efficiency is halfway between the two, same fit. */
+    halfWaves: 0.25,
     /** Fixed cost per GEMM kernel, us (same fit). */
     fixedUs: 3.48,
     /** Fraction of HBM bandwidth reached when memory bound (same fit). */
     bandwidthEfficiency: 0.726,
     /** Extra cost of a split-K reduction kernel, us (same fit). */
     splitKUs: 1.09,
-    /** Tile efficiency = (arithmetic intensity of the tile / that of 128x128) ^ exponent (same fit). */
-    tileExponent: 0.894,
+    /** Tile efficiency = (arithmetic intensity of the tile / that of 128x128) ^ exponent (same fit; 0.894 before the size term). */
+    tileExponent: 0.7,
     /** Tensor-core dtypes reach a lower fraction of their much higher peak (micro.json llm_bf16 fit). */
     tensorCoreEfficiency: 0.7,
     /**
@@ -46,22 +54,31 @@ export const KERNEL_CONSTANTS = {
   embedding: {
     /** Forward (EmbeddingBag_updateOutputKernel): fixed us, from the 21 H100 traces' forward kernels. */
     forwardFixedUs: 4.61,
-    /** Random-row gather reaches this fraction of HBM bandwidth (same fit). */
-    forwardBandwidthEfficiency: 0.41,
-    /** Dependent-load latency per lookup per wave of warps, us (same fit). */
-    forwardLatencyUs: 0.2227,
+    /**
+     * Random-row gathers are latency-bound, not peak-bandwidth-bound: by Little's law a GPU
+     * sustains (SMs x bytes in flight per SM) / DRAM latency, capped by streaming bandwidth.
+     * Bytes in flight per SM fitted on the 21 H100 traces only (it reproduces the earlier fit
+     * of 0.41 x 3.35 TB/s = 1.37 TB/s with 132 SMs and the catalog's 500 ns Hopper latency).
+     */
+    gatherBytesInFlightPerSm: 5200,
+    /** Dependent-load latency per lookup per wave of warps, in DRAM latencies (0.2227 us on H100 at 500 ns, same fit). */
+    forwardLatencyDramLatencies: 0.4454,
     /** Warps the PyTorch kernel launches: grid 1024 x block (32, 8). */
     forwardWarps: 8192,
     /** Reused rows in a batch cost this fraction of a DRAM access (served by L2). Lin et al. Sec. IV-B. */
     l2ReuseCost: 0.3,
-    /** Backward gather: one 32-thread block per lookup; per-block cost on one SM, us (traces fit). */
-    backwardBlockUs: 0.0791,
+    /** Backward gather (index_select): one 32-thread block per lookup; per-block cost on one SM in SM cycles (0.0791 us at 1980 MHz, traces fit). */
+    backwardBlockCycles: 156.6,
     backwardFixedUs: 1.5,
-    /** Sparse update (index_add_ with atomics): elements per second per HBM byte/s (traces fit). */
-    updateElementsPerByte: 0.0374,
+    /**
+     * Sparse update (index_add_ with atomicAdd): bound by atomic throughput, which scales with
+     * SMs x SM clock (atomics issued per SM cycle), not with HBM bandwidth; 0.479 per SM cycle
+     * is the earlier traces fit (0.0374 elements per HBM byte x 3.35 TB/s) on 132 SMs at 1980 MHz.
+     */
+    updateAtomicsPerSmCycle: 0.479,
     updateFixedUs: 2.58,
-    /** Serialized atomic adds on one hot row, us per hit (traces: tables of 3-4 rows). */
-    updateSerialUsPerHit: 0.008,
+    /** Serialized atomic adds on one hot row, SM cycles per hit (0.008 us at 1980 MHz; traces: tables of 3-4 rows). */
+    updateSerialCyclesPerHit: 15.84,
   },
   tbe: {
     /**
@@ -73,6 +90,12 @@ export const KERNEL_CONSTANTS = {
      * GPU, batch and cluster.
      */
     bandwidthEfficiency: 0.7,
+    /**
+     * TBE row gathers follow the same Little's law bound as the PyTorch gather (embedding above)
+     * with FBGEMM's deeper pipelining: bytes in flight per SM set so that H100 (132 SMs, 500 ns)
+     * reaches exactly bandwidthEfficiency x 3.35 TB/s, i.e. H100 predictions are unchanged.
+     */
+    gatherBytesInFlightPerSm: 8883,
     /** Radix sort of (row, position) pairs by row: int64 keys and int32 values, read and written in two passes. */
     sortBytesPerLookup: 48,
     /** Fixed cost of a TBE kernel launch and its tail, us (as the PyTorch embedding kernels' fits). */

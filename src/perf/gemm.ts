@@ -23,6 +23,16 @@ export function peakFor(gpu: Gpu, dtype: Dtype): { flopsPerSec: number; efficien
   return { flopsPerSec: tensor, efficiency: C.tensorCoreEfficiency, tensor: true };
 }
 
+/**
+ * fp32 (SIMT) GEMM efficiency by problem size: it rises from smallEfficiency for a GEMM of a
+ * few tiles to efficiency (the large-GEMM plateau) as the waves of tiles over the SMs grow,
+ * efficiency x W / (W + halfWaves) style: more waves hide each tile's prologue/epilogue and the
+ * tail. W = tiles (x split-K) / SMs. Constants fitted on micro.json gemm_fp32 (perf/constants.ts).
+ */
+export function sizeEfficiency(waves: number): number {
+  return C.smallEfficiency + (C.efficiency - C.smallEfficiency) * (waves / (waves + C.halfWaves));
+}
+
 export function gemmUs(gpu: Gpu, m: number, n: number, k: number, batch: number, dtype: Dtype): number {
   return groupedGemmUs(gpu, Array.from({ length: batch }, () => m), n, k, dtype);
 }
@@ -50,7 +60,7 @@ export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: n
     const waves = Math.ceil((tiles * split) / sms);
     const tileEfficiency = Math.min(1, ((tm * tn) / (tm + tn) / 64) ** C.tileExponent);
     const waveFill = tensor ? Math.min(1, (tiles * split) / sms) : (tiles * split) / (waves * sms);
-    const computeS = (2 * m * n * k) / (flopsPerSec * efficiency * tileEfficiency * waveFill);
+    const computeS = (2 * m * n * k) / (flopsPerSec * (tensor ? efficiency : sizeEfficiency((tiles * split) / sms)) * tileEfficiency * waveFill);
     const outputPasses = split > 1 ? 3 : 1;
     // Weight-only quantisation (int4) reads fewer weight bytes than the compute dtype's.
     const memoryS = ((m * k + m * n * outputPasses) * bytes + used.length * k * n * (weightBytesPerValue ?? bytes)) / bandwidth;

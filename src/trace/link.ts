@@ -12,6 +12,8 @@ export interface LinkedLaunch {
   ts: number;
   dur: number;
   isSync: boolean;
+  /** The innermost cpu_op around the call (e.g. aten::mm inside an AddmmBackward0 node), with its recorded shapes. */
+  inner?: { name: string; inputDims?: unknown };
   /** The GPU activity it launched, if any. */
   gpu?: { name: string; cat: string; ts: number; dur: number; stream: number | string };
 }
@@ -46,6 +48,21 @@ const streamOf = (g: KinetoEvent): number | string => (g.args?.stream as number 
 /** A step's top-level ops over all host threads, in time order (the threads take turns). */
 export function stepOps(step: LinkedStep): LinkedOp[] {
   return [...step.threads.values()].flat().sort((a, b) => a.ts - b.ts);
+}
+
+/** The latest-starting op of a thread (sorted by start) that encloses time t: the innermost one. */
+function innermostOp(sorted: KinetoEvent[], t: number): KinetoEvent | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  if (hi < 0 || sorted[0]!.ts > t) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]!.ts <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  // Walk back over siblings that ended before t; the first op still open at t is the innermost.
+  for (let i = lo, steps = 0; i >= 0 && steps < 4096; i--, steps++) if (end(sorted[i]!) >= t) return sorted[i];
+  return undefined;
 }
 
 export function linkTrace(trace: KinetoTrace): LinkedStep[] {
@@ -102,11 +119,13 @@ export function linkTrace(trace: KinetoTrace): LinkedStep[] {
     }
     const op = tops[lo];
     if (!op || call.ts < op.ts || call.ts > op.ts + op.dur) continue;
+    const inner = innermostOp(opsByThread.get(call.tid)!, call.ts);
     op.runtimeCalls++;
     const isSync = SYNC_APIS.has(call.name);
     if (!isSync && !LAUNCH_APIS.has(call.name)) continue;
     op.launches.push({
       api: call.name, ts: call.ts, dur: call.dur ?? 0, isSync,
+      ...(inner ? { inner: { name: inner.name, inputDims: inner.args?.["Input Dims"] } } : {}),
       gpu: g ? { name: g.name, cat: g.cat ?? "", ts: g.ts, dur: g.dur ?? 0, stream: streamOf(g) } : undefined,
     });
   }

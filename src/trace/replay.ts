@@ -21,7 +21,7 @@ export interface ReplayOptions {
    */
   typical?: HostOverheadTable;
   /** New duration for a traced kernel (another GPU); default: as traced. */
-  retime?: (kernel: { name: string; durationUs: number; op: string; inputDims?: unknown }) => number;
+  retime?: (kernel: { name: string; durationUs: number; op: string; inputDims?: unknown; innerOp?: string; innerDims?: unknown }) => number;
 }
 
 /** The sync call's own cost: its duration minus the part spent waiting for the GPU to drain. */
@@ -70,7 +70,7 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
       if (l.isSync) return { kind: "sync", reason: l.api, ...host };
       const g = l.gpu;
       // A launch whose GPU activity is missing (lost correlation) still costs its call.
-      const durationUs = g ? (options.retime ? options.retime({ name: g.name, durationUs: g.dur, op: name, inputDims: op.inputDims }) : g.dur) : 0;
+      const durationUs = g ? (options.retime ? options.retime({ name: g.name, durationUs: g.dur, op: name, inputDims: op.inputDims, innerOp: l.inner?.name, innerDims: l.inner?.inputDims }) : g.dur) : 0;
       return {
         kind: "kernel",
         kernel: { name: g?.name ?? `${l.api} (no GPU activity recorded)`, work: { kind: "elementwise", bytes: 0, flops: 0 }, stream: streamIndex(g?.stream ?? "default"), durationUs },
