@@ -3,25 +3,16 @@
  * source computes them (4 bytes per request in memory), a second writes the records. As in
  * libCacheSim's files, the index counts requests from 1 (vtime), -1 for none.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
-import { UserError } from "../spec/errors.js";
+import { writeSync } from "node:fs";
+import { withAtomicFile } from "../io/output.js";
 import { nextIndices } from "./simulate.js";
 import { ID_HI, ID_LO, NEXT_HI, NEXT_LO, SIZE, STRIDE, TIME, type TraceSource } from "./trace.js";
-
-function create(file: string): number {
-  try {
-    return openSync(file, "w");
-  } catch (err) {
-    throw new UserError(`${file}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /** Write `source` as oracleGeneral; returns the number of requests. */
 export function writeOracle(source: TraceSource, file: string, progress?: (done: number, total: number) => void): number {
   const next = source.hasNext ? undefined : nextIndices(source);
-  const fd = create(file);
-  let t = 0;
-  try {
+  return withAtomicFile(file, (fd) => {
+    let t = 0;
     for (const b of source.batches(progress)) {
       const rec = b.rec;
       if (next) {
@@ -34,10 +25,8 @@ export function writeOracle(source: TraceSource, file: string, progress?: (done:
       writeSync(fd, new Uint8Array(rec.buffer, rec.byteOffset, b.n * STRIDE * 4));
       t += b.n;
     }
-  } finally {
-    closeSync(fd);
-  }
-  return t;
+    return t;
+  });
 }
 
 const TWO32 = 4294967296;
@@ -49,9 +38,8 @@ export function idString(lo: number, hi: number): string {
 
 /** Write `source` as CSV with header time,id,size; returns the number of requests. */
 export function writeCsv(source: TraceSource, file: string, progress?: (done: number, total: number) => void): number {
-  const fd = create(file);
-  let t = 0;
-  try {
+  return withAtomicFile(file, (fd) => {
+    let t = 0;
     writeSync(fd, "time,id,size\n");
     for (const b of source.batches(progress)) {
       const rec = b.rec;
@@ -60,8 +48,6 @@ export function writeCsv(source: TraceSource, file: string, progress?: (done: nu
       writeSync(fd, lines.join(""));
       t += b.n;
     }
-  } finally {
-    closeSync(fd);
-  }
-  return t;
+    return t;
+  });
 }

@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: user errors exit 2 without a stack trace unless --debug. */
-import { writeFileSync } from "node:fs";
+import { assertNotInput, writeTextAtomic } from "../io/output.js";
 import { UserError } from "../spec/errors.js";
 
 export function isDebug(): boolean {
@@ -18,13 +18,17 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
-/** Write a command's output file; a failure is the user's to fix (path, permissions). */
-export function writeOutput(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (err) {
-    throw new UserError(`${file}: cannot write: ${(err as Error).message}`);
+/**
+ * Write a command's output file atomically (src/io/output.ts), refusing one that is an input;
+ * `-` writes to stdout. A failure is the user's to fix (path, permissions).
+ */
+export function writeOutput(file: string, text: string, inputs: readonly string[] = []): void {
+  if (file === "-") {
+    process.stdout.write(text);
+    return;
   }
+  assertNotInput(file, inputs);
+  writeTextAtomic(file, text);
 }
 
 export function printJson(value: unknown): void {
