@@ -48,6 +48,10 @@ export interface Prediction {
 const INFERENCE_ITERATIONS = 4;
 
 function gpuIdOf(w: Workload, override?: string): string {
+  if ("gpu" in w.hardware && w.hardware.count > 1) {
+    const n = w.hardware.count;
+    throw new UserError(`${w.name}: at hardware.count: strata predict models one GPU, found ${n}; plan ${n} GPUs with \`strata plan FILE --cluster 1x${n}-${override ?? w.hardware.gpu}\` (or more hosts: <hosts>x<gpus>-<gpu>)`);
+  }
   if (override) return override;
   if ("gpu" in w.hardware) return w.hardware.gpu;
   throw new UserError(`${w.name}: hardware.cluster needs the multi-GPU planner (strata plan); give --gpu for a single-GPU prediction`);

@@ -10,20 +10,31 @@ import { UserError } from "../spec/errors.js";
 import { dataPath } from "./data-path.js";
 import { getGpu, listGpus, type Gpu } from "./gpus.js";
 
+/**
+ * Bounds: 72 GPUs per host is one GB200 NVL72 NVLink domain; 4096 ranks is 4x the largest
+ * published DLRM training jobs (MLPerf DLRM-DCNv2 up to 1024 GPUs) and what the planner, which
+ * simulates every distinct rank, plans in seconds (8192 ranks take ~40 s and 2 GB).
+ */
+export const MAX_HOSTS = 4096;
+export const MAX_GPUS_PER_HOST = 72;
+export const MAX_RANKS = 4096;
+
 const Link = z.object({ kind: z.string(), bandwidthBytesPerSec: z.number().positive(), latencyUs: z.number().nonnegative() });
 
 export const ClusterSpec = z.object({
   id: z.string(),
   name: z.string().default(""),
   gpu: z.string(),
-  hosts: z.number().int().positive(),
-  gpusPerHost: z.number().int().positive(),
+  hosts: z.number().int().positive().max(MAX_HOSTS),
+  gpusPerHost: z.number().int().positive().max(MAX_GPUS_PER_HOST),
   /** Per GPU, per direction. */
   intraHost: Link,
   interHost: Link.extend({ nicsPerGpu: z.number().positive().default(1) }),
   topology: z.enum(["rail-optimized", "fat-tree", "single-host"]).default("rail-optimized"),
   hostDramBytes: z.number().positive(),
   sources: z.record(z.string(), z.string()).default({}),
+}).superRefine((c, ctx) => {
+  if (c.hosts * c.gpusPerHost > MAX_RANKS) ctx.addIssue({ code: "custom", path: ["hosts"], input: c.hosts, message: `hosts x gpusPerHost must be at most ${MAX_RANKS} ranks (${c.hosts} x ${c.gpusPerHost} = ${c.hosts * c.gpusPerHost})` });
 });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
 
@@ -44,9 +55,6 @@ const Network = Link.extend({
 export type Network = z.infer<typeof Network>;
 
 export const CLUSTER_ID_PATTERN = /^(\d+)x(\d+)-(.+)$/;
-/** Bounds: far beyond today's largest clusters; 72 GPUs per host is one GB200 NVL72 NVLink domain. */
-export const MAX_HOSTS = 100_000;
-export const MAX_GPUS_PER_HOST = 72;
 const PATTERN_HELP = "<hosts>x<gpusPerHost>-<gpu-id>, e.g. 2x8-h100-sxm-80gb";
 
 let networks: Record<string, Network> | undefined;
@@ -75,6 +83,7 @@ function generated(id: string): ClusterSpec | undefined {
   if (!m) return undefined;
   const hosts = count(id, "hosts", m[1]!, MAX_HOSTS);
   const gpusPerHost = count(id, "gpusPerHost", m[2]!, MAX_GPUS_PER_HOST);
+  if (hosts * gpusPerHost > MAX_RANKS) throw new UserError(`cluster "${id}": at most ${MAX_RANKS} ranks (hosts x gpusPerHost), found ${hosts} x ${gpusPerHost} = ${hosts * gpusPerHost}: the planner simulates every rank`);
   const g = listGpus().find((x) => x.id === m[3]);
   if (!g) throw new UserError(`cluster "${id}": the GPU part of ${PATTERN_HELP} must be a catalog GPU (${listGpus().map((x) => x.id).join(", ")}), found GPU "${m[3]}"`);
   const net = listNetworks()[g.id];

@@ -9,7 +9,7 @@ import type { MeasuredCalibration } from "../host/calibration.js";
 import { fitHostFactors, measuredTrainStepMs } from "../host/fit.js";
 import { predictWorkload, trainStepByHost } from "../predict.js";
 import { UserError } from "../spec/errors.js";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { collectSamples, kernelCorrections, overheadTable, tracedGpuByOp } from "../trace/calibrate.js";
 import { uniformProfilerCost } from "../trace/overheads.js";
 import { parsePositiveNumber, writeOutput } from "./run.js";
@@ -42,7 +42,7 @@ export function registerCalibrate(program: Command): void {
 
 function calibrateMeasured(files: string[], opts: Options): void {
   const steps = files.map((file) => {
-    const w = loadWorkload(file);
+    const w = readWorkload(file);
     if (!("gpu" in w.hardware)) throw new UserError(`${file}: at hardware: --measured needs the GPU the step was timed on (hardware.gpu); found a cluster`);
     const measuredMs = measuredTrainStepMs(w.measured, file);
     const at = trainStepByHost(w);
@@ -73,7 +73,7 @@ async function calibrateTraces(traces: string[], opts: Options): Promise<void> {
   const samples = await collectSamples(traces);
   const table = overheadTable(samples, cost, base.noGradFactor, `strata calibrate on ${traces.length} trace(s): ${traces.map((t) => basename(t)).join(", ")}; profiler cost removed ${JSON.stringify(cost)}`);
   if (opts.workloads?.length) {
-    const byName = new Map(opts.workloads.map((f) => [loadWorkload(f).name, loadWorkload(f)]));
+    const byName = new Map(opts.workloads.map((f) => [readWorkload(f).name, readWorkload(f)]));
     const pairs = [];
     for (const t of traces) {
       const w = byName.get(traceStem(t));

@@ -15,7 +15,7 @@ import { predictWorkload } from "../predict.js";
 import { shortCount, table } from "../report/format.js";
 import { summaryTable, whereTimeGoes } from "../report/prediction.js";
 import { planSharding } from "../shard/planner.js";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { isDlrm } from "../spec/workload.js";
 
 export function registerDemo(program: Command): void {
@@ -25,7 +25,7 @@ export function registerDemo(program: Command): void {
     .action(async () => {
       const dir = dataPath("examples");
       const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
-      const workloads = files.map((f) => loadWorkload(f)).filter(isDlrm);
+      const workloads = files.map((f) => readWorkload(f)).filter(isDlrm);
       const onH100 = workloads.map((w) => predictWorkload(w));
       const out: string[] = [];
       out.push("Strata demo: one DLRM training step (forward, backward, SGD) per example workload, predicted", "on an H100 SXM by kernel models and a critical-path walk over host and GPU (Lin et al., HiPC 2022).", "");

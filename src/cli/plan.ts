@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { tracksToChromeTrace } from "../sim/chrome-trace.js";
 import type { PlanResult } from "../shard/types.js";
 import { resolveCluster } from "../catalog/clusters.js";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { UserError } from "../spec/errors.js";
 import { isDlrm } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
@@ -30,7 +30,7 @@ export function registerPlan(program: Command): void {
   addHostOptions(command, false)
     .option("--json", "print JSON")
     .action(async (file: string, opts: HostFlags & { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
-      const w = loadWorkload(file);
+      const w = readWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
       const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
       if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);

@@ -1,6 +1,6 @@
 /** strata predict <workload files...> [--gpu ID] [--host ID] [--host-speed X] [--calibration F] [--json] */
 import type { Command } from "commander";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { predictWorkload } from "../predict.js";
 import { predictionJson, summaryTable } from "../report/prediction.js";
 import { printJson } from "./run.js";
@@ -18,7 +18,7 @@ export function registerPredict(program: Command): void {
     .option("--json", "print JSON instead of a table")
     .action((files: string[], opts: HostFlags & { gpu?: string; implementation?: string; json?: boolean }) => {
       const host = hostFromFlags(opts);
-      const predictions = files.map((f) => predictWorkload(loadWorkload(f), { gpu: opts.gpu, implementation: opts.implementation, ...host }));
+      const predictions = files.map((f) => predictWorkload(readWorkload(f), { gpu: opts.gpu, implementation: opts.implementation, ...host }));
       if (opts.json) printJson({ results: predictions.map(predictionJson) });
       else process.stdout.write(summaryTable(predictions) + "\n");
     });

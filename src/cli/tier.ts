@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { getNode } from "../catalog/tiers.js";
 import { openTrace, parseFormat } from "../cache/open.js";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { UserError } from "../spec/errors.js";
 import { CACHE_POLICIES, isDlrm, type CachePolicy } from "../spec/workload.js";
 import { analyticAccess, traceAccess } from "../tier/access.js";
@@ -26,7 +26,7 @@ export function registerTier(program: Command): void {
     .option("--trace-format <f>", "trace format: embedding-csv (table,row) or oracleGeneral", "embedding-csv")
     .option("--json", "print JSON")
     .action(async (file: string, o: { node: string; baselineNode?: string; mode: string; targetStepMs?: number; qps?: number; p99Ms?: number; policy?: string; trace?: string; traceFormat: string; json?: boolean }) => {
-      const w = loadWorkload(file);
+      const w = readWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata tier places DLRM embedding tables; model.kind is "${w.model.kind}"`);
       if (o.mode !== "train" && o.mode !== "infer") throw new UserError(`--mode: expected train or infer, found "${o.mode}"`);
       if (o.mode === "train" && o.targetStepMs === undefined) throw new UserError("--mode train needs --target-step-ms T");

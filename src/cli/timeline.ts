@@ -1,6 +1,6 @@
 /** strata timeline <workload> -o step.json: the predicted step as a Chrome/Perfetto trace. */
 import type { Command } from "commander";
-import { loadWorkload } from "../spec/load.js";
+import { readWorkload } from "./inputs.js";
 import { predictWorkload } from "../predict.js";
 import { toChromeTrace } from "../sim/chrome-trace.js";
 import { writeOutput } from "./run.js";
@@ -15,7 +15,7 @@ export function registerTimeline(program: Command): void {
     .option("--gpu <id>", "override the workload's GPU");
   addHostOptions(command)
     .action((file: string, opts: HostFlags & { output: string; gpu?: string }) => {
-      const p = predictWorkload(loadWorkload(file), { gpu: opts.gpu, ...hostFromFlags(opts), recordTimeline: true });
+      const p = predictWorkload(readWorkload(file), { gpu: opts.gpu, ...hostFromFlags(opts), recordTimeline: true });
       const trace = toChromeTrace(p.name, p.train.timeline, { gpu: p.gpu.id, stepMs: p.train.stepUs / 1000 });
       writeOutput(opts.output, JSON.stringify(trace) + "\n");
       process.stdout.write(`wrote ${opts.output}: ${p.train.timeline.length} events, step ${(p.train.stepUs / 1000).toFixed(2)} ms\n`);

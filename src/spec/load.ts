@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { UserError, describeValue } from "./errors.js";
+import { expectedKeys, nearest } from "./suggest.js";
 import { Workload } from "./workload.js";
 
 /** Parse a JSON or YAML document; syntax errors name the file and the position. */
@@ -25,9 +26,17 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string, what = "workload"): z.infer<S> {
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 8).map((issue) => {
+  const lines = result.error.issues.slice(0, 8).flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      // A typo is the usual cause: name the nearest expected field.
+      const known = expectedKeys(schema, issue.path, data);
+      return issue.keys.map((key) => {
+        const guess = nearest(key, known);
+        return `  at ${formatPath([...issue.path, key])}: unknown field${guess ? `; did you mean "${guess}"?` : ""} (expected one of: ${known.join(", ")})`;
+      });
+    }
     const found = "input" in issue ? describeValue(issue.input) : "?";
-    return `  at ${formatPath(issue.path)}: ${issue.message}; found ${found}`;
+    return [`  at ${formatPath(issue.path)}: ${issue.message}; found ${found}`];
   });
   const more = result.error.issues.length > 8 ? `\n  (${result.error.issues.length - 8} more)` : "";
   throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`);

@@ -8,10 +8,34 @@ import { MoeTransformerModel } from "./moe-transformer.js";
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Upper bounds a real system could reach, with room to spare (docs/workload-format.md): past
+ * them a number is a typo or an overflow, and the models' arithmetic would lose meaning.
+ */
+export const LIMITS = {
+  /** Rows of one table: 1e12 (the largest production tables have ~1e10). */
+  rows: 1e12,
+  /** Lookups per sample of one table. */
+  pooling: 1e5,
+  /** Columns of a table, widths of a layer. */
+  width: 1 << 20,
+  /** Tables in a model. */
+  tables: 1e5,
+  /** Samples in a batch. */
+  batchSize: 1 << 30,
+  /** Zipf exponent. */
+  alpha: 10,
+  /** Layers of an MLP or a cross network. */
+  layers: 1000,
+  /** GPUs behind one workload's hardware.count. */
+  count: 1e6,
+} as const;
+const bounded = (max: number) => positiveInt.max(max);
+
 export const IndexDistribution = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("uniform") }),
+  z.object({ kind: z.literal("uniform") }).strict(),
   /** Bounded continuous Zipf over ranks, scattered over the table (groundtruth README). */
-  z.object({ kind: z.literal("zipf"), alpha: z.number().positive() }),
+  z.object({ kind: z.literal("zipf"), alpha: z.number().positive().max(LIMITS.alpha) }).strict(),
 ]);
 export type IndexDistribution = z.infer<typeof IndexDistribution>;
 
@@ -28,38 +52,44 @@ export type CachePolicy = (typeof CACHE_POLICIES)[number];
  */
 export const TablePlacement = z.object({
   home: z.enum(HOMES),
-  hbmCacheRows: z.number().int().nonnegative().default(0),
-  dramCacheRows: z.number().int().nonnegative().default(0),
+  hbmCacheRows: z.number().int().nonnegative().max(LIMITS.rows).default(0),
+  dramCacheRows: z.number().int().nonnegative().max(LIMITS.rows).default(0),
   policy: z.enum(CACHE_POLICIES).default("set-lru"),
   prefetch: z.enum(["pipelined", "blocking"]).default("pipelined"),
 }).strict();
 export type TablePlacement = z.infer<typeof TablePlacement>;
 
 export const EmbeddingTable = z.object({
-  rows: positiveInt,
-  /** Lookups per sample (fixed bag size, as in the reference benchmark). */
-  pooling: z.number().positive(),
+  rows: bounded(LIMITS.rows),
+  /** Lookups per sample (fixed bag size, as in the reference benchmark; a mean may be fractional). */
+  pooling: z.number().positive().max(LIMITS.pooling),
   /** Columns; defaults to the model's embeddingDim. */
-  dim: positiveInt.optional(),
+  dim: bounded(LIMITS.width).optional(),
   name: z.string().optional(),
   /** Off-GPU home and caches (absent: the whole table in HBM). */
   placement: TablePlacement.optional(),
-});
+}).strict();
 export type EmbeddingTable = z.infer<typeof EmbeddingTable>;
 
 export const DlrmModel = z.object({
   kind: z.literal("dlrm"),
   /** Bottom MLP widths including the dense-feature input width first (like --arch-mlp-bot). */
-  bottomMlp: z.array(positiveInt).min(2),
+  bottomMlp: z.array(bounded(LIMITS.width)).min(2).max(LIMITS.layers),
   /** Top MLP output widths; the input width is derived from the interaction. */
-  topMlp: z.array(positiveInt).min(1),
+  topMlp: z.array(bounded(LIMITS.width)).min(1).max(LIMITS.layers),
   /** dot: pairwise dots without self pairs; cat: concatenation; dcnv2: low-rank cross layers (Wang et al., WWW 2021). */
   interaction: z.enum(["dot", "cat", "dcnv2"]).default("dot"),
   /** DCNv2 cross network: layers x_{l+1} = x0 * (U (V x_l) + b) + x_l with V, U of rank `rank` (MLPerf v3+: 3 layers, rank 512). */
-  cross: z.object({ layers: positiveInt, rank: positiveInt }).strict().optional(),
-  embeddingDim: positiveInt,
-  tables: z.array(EmbeddingTable).min(1),
+  cross: z.object({ layers: bounded(LIMITS.layers), rank: bounded(LIMITS.width) }).strict().optional(),
+  embeddingDim: bounded(LIMITS.width),
+  tables: z.array(EmbeddingTable).min(1).max(LIMITS.tables),
   indexDistribution: IndexDistribution.default({ kind: "uniform" }),
+}).strict().superRefine((m, ctx) => {
+  // The bottom MLP's output joins the pooled embeddings in the interaction (dot products, a
+  // concatenation of equal-width features, or DCNv2's x0): it must be as wide as a table's row.
+  const last = m.bottomMlp[m.bottomMlp.length - 1]!;
+  if (last !== m.embeddingDim) ctx.addIssue({ code: "custom", path: ["bottomMlp", m.bottomMlp.length - 1], input: last, message: `the bottom MLP's last width must equal embeddingDim (${m.embeddingDim}): it joins the pooled embeddings in the interaction` });
+  if (m.cross && m.interaction !== "dcnv2") ctx.addIssue({ code: "custom", path: ["cross"], input: m.cross, message: `cross layers belong to interaction "dcnv2"; interaction is "${m.interaction}"` });
 });
 export type DlrmModel = z.infer<typeof DlrmModel>;
 
@@ -82,7 +112,7 @@ export const ImplementationId = z.enum(IMPLEMENTATIONS);
 export type ImplementationId = z.infer<typeof ImplementationId>;
 
 export const Training = z.object({
-  batchSize: positiveInt,
+  batchSize: bounded(LIMITS.batchSize),
   optimizer: Optimizer.default("sgd"),
   /** Dense layers' compute precision (fp16/bf16: mixed precision with fp32 master weights). */
   precision: Precision.default("fp32"),
@@ -92,15 +122,15 @@ export const Training = z.object({
   loss: z.enum(["bce"]).default("bce"),
   /** How the step runs: the PyTorch reference, TorchRec + FBGEMM, or NVIDIA HugeCTR. */
   implementation: ImplementationId.default("reference"),
-});
+}).strict();
 export type Training = z.infer<typeof Training>;
 
-export const Inference = z.object({ batchSize: positiveInt });
+export const Inference = z.object({ batchSize: bounded(LIMITS.batchSize) }).strict();
 
 /** `node`: a node preset (data/catalog/nodes.json) whose tiers hold tables homed off the GPU. */
 export const Hardware = z.union([
-  z.object({ gpu: z.string().min(1), count: positiveInt.default(1), node: z.string().min(1).optional() }),
-  z.object({ cluster: z.string().min(1), node: z.string().min(1).optional() }),
+  z.object({ gpu: z.string().min(1), count: bounded(LIMITS.count).default(1), node: z.string().min(1).optional() }).strict(),
+  z.object({ cluster: z.string().min(1), node: z.string().min(1).optional() }).strict(),
 ]);
 export type Hardware = z.infer<typeof Hardware>;
 
@@ -112,7 +142,7 @@ export const Workload = z.object({
   hardware: Hardware.default({ gpu: "h100-sxm-80gb", count: 1 }),
   /** Measurements that travel with a workload; no predictor ever reads them. */
   measured: z.unknown().optional(),
-});
+}).strict();
 export type Workload = z.infer<typeof Workload>;
 /** A workload as written (defaults not yet applied): what presets print. */
 export type WorkloadInput = z.input<typeof Workload>;

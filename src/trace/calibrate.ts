@@ -4,6 +4,7 @@
  * `npm run calibrate` (which also fits the two global constants) both use it.
  */
 import { HOST_DRIVERS, type HostDriver, type HostOverheadTable, type ProfilerCost } from "../graph/host-overheads.js";
+import { UserError } from "../spec/errors.js";
 import { readKinetoTrace } from "./read-kineto.js";
 import { linkTrace, type LinkedStep } from "./link.js";
 import { canonicalOpName, stepOverheadSamples, withoutInstrumentation, type OpSample } from "./overheads.js";
@@ -21,7 +22,10 @@ export const median = (xs: number[]): number => {
 export async function collectSamples(files: string[]): Promise<Map<string, OpSample[]>> {
   const byName = new Map<string, OpSample[]>();
   for (const file of files) {
-    for (const step of linkTrace(await readKinetoTrace(file))) {
+    const steps = linkTrace(await readKinetoTrace(file));
+    // No steps would give an all-zero table that silently makes every host free.
+    if (!steps.length) throw new UserError(`${file}: no ProfilerStep#N annotations to calibrate from: record with torch.profiler and call prof.step() each iteration`);
+    for (const step of steps) {
       for (const s of stepOverheadSamples(step)) {
         const list = byName.get(s.name) ?? [];
         list.push(s);

@@ -37,6 +37,10 @@ export async function streamJsonArray(file: string, arrayKey: string, onElement:
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
   });
   const gz = head[0] === 0x1f && head[1] === 0x8b;
+  const hex = [...head].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  if (!gz && /\.gz$/i.test(file)) throw new UserError(`${file}: named .gz but not gzip-compressed (first bytes ${hex || "none"}; gzip starts 1f 8b)`);
+  // A JSON document starts with '{' (or whitespace); anything else is not a trace at all.
+  if (!gz && head.length && ![OPEN_OBJ, 0x20, 0x0a, 0x0d, 0x09].includes(head[0]!)) throw new UserError(`${file}: not a JSON document (first bytes ${hex}); expected a Kineto trace, plain or gzip-compressed`);
   const source: AsyncIterable<Buffer> = gz ? raw.pipe(createGunzip()) : raw;
 
   const fields: Record<string, unknown> = {};

@@ -21,10 +21,13 @@ export async function readKinetoTrace(file: string, onProgress?: (bytes: number)
     if (typeof value !== "object" || value === null) throw new UserError(`${file}: traceEvents[${index}]: expected an object, found ${JSON.stringify(value)}`);
     const e = value as Record<string, unknown>;
     if (e.ph !== "X") return;
-    if (typeof e.ts !== "number" || typeof e.name !== "string") {
-      throw new UserError(`${file}: traceEvents[${index}]: a complete ("X") event needs a numeric "ts" and a string "name"`);
+    if (typeof e.ts !== "number" || !Number.isFinite(e.ts) || typeof e.name !== "string") {
+      throw new UserError(`${file}: traceEvents[${index}]: a complete ("X") event needs a finite numeric "ts" and a string "name"`);
     }
-    if (e.dur !== undefined && typeof e.dur !== "number") throw new UserError(`${file}: traceEvents[${index}].dur: expected a number, found ${JSON.stringify(e.dur)}`);
+    // A negative or non-finite duration is a corrupt trace; it would make steps and overheads negative.
+    if (e.dur !== undefined && (typeof e.dur !== "number" || !Number.isFinite(e.dur) || e.dur < 0)) {
+      throw new UserError(`${file}: traceEvents[${index}].dur: expected a duration >= 0 us, found ${JSON.stringify(e.dur)}`);
+    }
     let args: Record<string, unknown> | undefined;
     const src = e.args as Record<string, unknown> | undefined;
     if (src) for (const k of KEPT_ARGS) if (src[k] !== undefined) (args ??= {})[k] = src[k];
