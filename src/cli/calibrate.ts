@@ -12,20 +12,20 @@ import { UserError } from "../spec/errors.js";
 import { readWorkload } from "./inputs.js";
 import { collectSamples, kernelCorrections, overheadTable, tracedGpuByOp } from "../trace/calibrate.js";
 import { uniformProfilerCost } from "../trace/overheads.js";
-import { parsePositiveNumber, writeOutput } from "./run.js";
+import { addOutOption, outOf, parsePositiveNumber, writeOutput } from "./run.js";
 import { loadWithProgress } from "./trace.js";
 
 const traceStem = (file: string): string => basename(file).replace(/(\.kineto)?\.json(\.gz)?$/, "");
 const round = (x: number): number => Number(x.toFixed(4));
 
-interface Options { output: string; workloads?: string[]; instrumentationUs?: number; measured?: string[]; hostLabel?: string }
+interface Options { out?: string; output?: string; workloads?: string[]; instrumentationUs?: number; measured?: string[]; hostLabel?: string }
 
 export function registerCalibrate(program: Command): void {
-  program
+  const command = program
     .command("calibrate")
     .description("learn host overheads (T1-T5 per op) from Kineto traces, or the host's speed from a few measured steps (--measured)")
-    .argument("[traces...]", "Kineto traces (plain or .gz)")
-    .requiredOption("-o, --output <file>", "calibration file to write (use with --calibration on predict, trace predict, plan)")
+    .argument("[traces...]", "Kineto traces (plain or .gz)");
+  addOutOption(command, "calibration file to write (use with --calibration on predict, trace predict, timeline)")
     .option("--measured <files...>", "workload files with hardware.gpu and measured.trainStepMs (a number or {median}) timed on your machine")
     .option("--host-label <name>", "a name for the measured machine (default: the first file's name)")
     .option("--workloads <files...>", "with traces: workload files whose names match the traces' file names (NAME.kineto.json.gz)")
@@ -63,8 +63,9 @@ function calibrateMeasured(files: string[], opts: Options): void {
       workloads: steps.map((s) => ({ name: s.name, gpu: s.gpu, measuredMs: s.measuredMs, predictedBeforeMs: round(s.predictMs(same)), predictedAfterMs: round(s.predictMs(fit.factors)) })),
     },
   };
-  writeOutput(opts.output, JSON.stringify(out, null, 1) + "\n");
-  process.stdout.write(`wrote ${opts.output}: host "${host}" dispatch x${fit.factors.dispatch}, sync x${fit.factors.sync} of the calibration host; step GMAE on the ${files.length} file(s) ${(out.fit.gmaeBefore * 100).toFixed(1)}% -> ${(out.fit.gmaeAfter * 100).toFixed(1)}%\n`);
+  const file = outOf(opts);
+  writeOutput(file, JSON.stringify(out, null, 1) + "\n", files);
+  if (file !== "-") process.stdout.write(`wrote ${file}: host "${host}" dispatch x${fit.factors.dispatch}, sync x${fit.factors.sync} of the calibration host; step GMAE on the ${files.length} file(s) ${(out.fit.gmaeBefore * 100).toFixed(1)}% -> ${(out.fit.gmaeAfter * 100).toFixed(1)}%\n`);
 }
 
 async function calibrateTraces(traces: string[], opts: Options): Promise<void> {
@@ -85,6 +86,7 @@ async function calibrateTraces(traces: string[], opts: Options): Promise<void> {
     if (!pairs.length) throw new UserError(`--workloads: no workload name matches a trace file name (${traces.map(traceStem).join(", ")})`);
     table.kernelCorrections = kernelCorrections(pairs);
   }
-  writeOutput(opts.output, JSON.stringify(table, null, 1) + "\n");
-  process.stdout.write(`wrote ${opts.output}: host overheads for ${Object.keys(table.ops).length} ops${table.kernelCorrections ? `, kernel corrections for ${Object.keys(table.kernelCorrections).length}` : ""}\n`);
+  const file = outOf(opts);
+  writeOutput(file, JSON.stringify(table, null, 1) + "\n", [...traces, ...(opts.workloads ?? [])]);
+  if (file !== "-") process.stdout.write(`wrote ${file}: host overheads for ${Object.keys(table.ops).length} ops${table.kernelCorrections ? `, kernel corrections for ${Object.keys(table.kernelCorrections).length}` : ""}\n`);
 }

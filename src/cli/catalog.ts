@@ -17,7 +17,7 @@ export function registerCatalog(program: Command): void {
       const t = (x?: number): string => (x === undefined ? "-" : (x / 1e12).toFixed(0));
       process.stdout.write(
         table(
-          ["id", "name", "fp32 TF", "tf32 TF", "bf16 TF", "fp8 TF", "HBM GB", "HBM TB/s", "L2 MB", "SMs", "host GB/s", "launch us"],
+          ["id", "name", "fp32 TF", "tf32 TF", "bf16 TF", "fp8 TF", "HBM GiB", "HBM TB/s", "L2 MiB", "SMs", "host GB/s", "launch us"],
           gpus.map((g) => [
             g.id, g.name, t(g.peakFlopsPerSec.fp32), t(g.peakFlopsPerSec.tf32), t(g.peakFlopsPerSec.bf16), t(g.peakFlopsPerSec.fp8),
             (g.hbmBytes / 2 ** 30).toFixed(0), (g.hbmBandwidthBytesPerSec / 1e12).toFixed(2), (g.l2Bytes / 2 ** 20).toFixed(0),

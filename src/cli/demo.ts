@@ -13,7 +13,8 @@ import { fitModel } from "../llm/fit.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
 import { predictWorkload } from "../predict.js";
 import { shortCount, table } from "../report/format.js";
-import { summaryTable, whereTimeGoes } from "../report/prediction.js";
+import { predictionJson, summaryTable, whereTimeGoes } from "../report/prediction.js";
+import { printJson } from "./run.js";
 import { planSharding } from "../shard/planner.js";
 import { readWorkload } from "./inputs.js";
 import { isDlrm } from "../spec/workload.js";
@@ -22,7 +23,8 @@ export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("a tour on bundled data: DLRM steps on several GPUs, a sharding plan, Llama 4 fits, cache miss ratios")
-    .action(async () => {
+    .option("--json", "print the tour's results as JSON")
+    .action(async (opts: { json?: boolean }) => {
       const dir = dataPath("examples");
       const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => join(dir, f));
       const workloads = files.map((f) => readWorkload(f)).filter(isDlrm);
@@ -33,10 +35,12 @@ export function registerDemo(program: Command): void {
       out.push("Where the time goes", "===================", whereTimeGoes(onH100[0]!), "");
       const gpus = ["v100-sxm2-32gb", "a100-sxm-80gb", "h100-sxm-80gb", "h200-sxm-141gb", "b200"];
       out.push("The same workloads on other GPUs (same host):", "");
-      out.push(summaryTable(workloads.flatMap((w) => gpus.map((g) => predictWorkload(w, { gpu: g }))).filter((p) => p.memory.peakBytes <= p.gpu.hbmBytes)), "");
+      const otherGpus = workloads.flatMap((w) => gpus.map((g) => predictWorkload(w, { gpu: g }))).filter((p) => p.memory.peakBytes <= p.gpu.hbmBytes);
+      out.push(summaryTable(otherGpus), "");
 
       out.push("The same workloads as other software stacks run them (implementation profiles, data/implementations):", "");
-      out.push(summaryTable(workloads.flatMap((w) => (["torchrec", "hugectr"] as const).map((implementation) => predictWorkload(w, { implementation })))), "");
+      const stacks = workloads.flatMap((w) => (["torchrec", "hugectr"] as const).map((implementation) => predictWorkload(w, { implementation })));
+      out.push(summaryTable(stacks), "");
       const dcnv2 = Workload.parse(dlrmPreset("mlperf-dlrm-dcnv2", 1, 64, 55296)) as DlrmWorkload;
       const mlperf = await planSharding(dcnv2, resolveCluster("1x8-h100-sxm-80gb"));
       out.push(`MLPerf Training DLRM-DCNv2 (DCNv2, 26 multi-hot tables, Adagrad, fp16, HugeCTR) on 1 x 8 H100 at global batch 55,296: ${(mlperf.stepUs / 1000).toFixed(2)} ms per step (strata plan; NVIDIA's v4.0 result: 3.53 ms).`, "");
@@ -54,10 +58,10 @@ export function registerDemo(program: Command): void {
         ["llama4-maverick-17b-128e", "h100-sxm-80gb", 1, "bf16"],
       ];
       out.push("Llama 4 deployments (strata llm fit: tensor parallel, 90% of memory, bf16 KV):", "");
-      out.push(table(["model", "GPUs", "weights", "fits", "max context, every layer full KV", "hybrid KV (chunked layers bounded)"], fits.map(([m, g, n, wp]) => {
-        const f = fitModel(requireSpec(resolveModel(m)), getGpu(g), { weights: wp, kv: "bf16", count: n });
-        return [m, `${n} x ${g}`, wp, f.fits ? "yes" : "no", f.fits ? shortCount(f.maxContextTokens) : "-", f.fits ? shortCount(f.maxContextTokensHybrid) : "-"];
-      }), [false, false, false, false, true, true]), "");
+      const llmFits = fits.map(([model, gpu, count, weights]) => ({ model, gpu, count, weights, fit: fitModel(requireSpec(resolveModel(model)), getGpu(gpu), { weights, kv: "bf16", count }) }));
+      out.push(table(["model", "GPUs", "weights", "fits", "max context, every layer full KV", "hybrid KV (chunked layers bounded)"], llmFits.map(({ model, gpu, count, weights, fit: f }) =>
+        [model, `${count} x ${gpu}`, weights, f.fits ? "yes" : "no", f.fits ? shortCount(f.maxContextTokens) : "-", f.fits ? shortCount(f.maxContextTokensHybrid) : "-"],
+      ), [false, false, false, false, true, true]), "");
 
       const trace = zipfTrace({ keys: 100_000, alpha: 0.9, requests: 1_000_000, seed: 1 });
       const policies = ["lru", "fifo", "s3fifo", "sieve", "belady"] as const;
@@ -65,6 +69,18 @@ export function registerDemo(program: Command): void {
       const results = simulate(trace, policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))));
       out.push("Cache miss ratios on a seeded Zipf(0.9) stream of 1M lookups over 100K rows (strata cache simulate):", "");
       out.push(table(["policy", ...sizes.map((s) => `${s.toLocaleString("en-US")} rows`)], policies.map((p) => [p, ...sizes.map((s) => results.find((r) => r.policy === p && r.size === s)!.missRatio.toFixed(4))]), [false, true, true]), "");
+      if (opts.json) {
+        const ms = (us: number): number => Number((us / 1000).toFixed(4));
+        return printJson({
+          predictions: onH100.map(predictionJson),
+          otherGpus: otherGpus.map(predictionJson),
+          implementations: stacks.map(predictionJson),
+          mlperfDcnv2: { cluster: "1x8-h100-sxm-80gb", globalBatch: 55296, stepMs: ms(mlperf.stepUs) },
+          plan: { workload: big.name, cluster: dgx.id, stepMs: ms(plan.stepUs), samplesPerSec: Math.round(plan.samplesPerSec), strategy: plan.strategy, shardTypes: [...new Set(plan.shards.map((s) => s.type))] },
+          llmFits: llmFits.map(({ model, gpu, count, weights, fit: f }) => ({ model, gpu, count, weights, fits: f.fits, maxContextTokens: f.fits ? f.maxContextTokens : 0, maxContextTokensHybrid: f.fits ? f.maxContextTokensHybrid : 0 })),
+          cacheMissRatios: results.map((r) => ({ policy: r.policy, size: r.size, missRatio: Number(r.missRatio.toFixed(6)) })),
+        });
+      }
       out.push("Try: strata predict data/examples/*.json | strata timeline <file> -o step.json | strata plan <file> --cluster h100-16x8", "     strata llm info llama4-maverick-17b-128e | strata cache mrc <trace> --format oracleGeneral | strata catalog");
       process.stdout.write(out.join("\n") + "\n");
     });

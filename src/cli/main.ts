@@ -10,7 +10,8 @@ const program = new Command()
   .version("0.1.0")
   .option("--debug", "show stack traces on errors")
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every error starts the same way: commander's usage errors too.
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, "strata: ")) });
 
 // `strata cache ...` is benchmarked as a whole command (BENCHMARKS.md), start-up included: it
 // loads only its own modules; every other command line loads them all.

@@ -8,6 +8,8 @@ import { UserError } from "../spec/errors.js";
 import { isDlrm } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { table } from "../report/format.js";
+import { SingleBar, Presets } from "cli-progress";
+import { assertWritable } from "../io/output.js";
 import { parsePositiveNumber, printJson, writeOutput } from "./run.js";
 import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
@@ -32,21 +34,24 @@ export function registerPlan(program: Command): void {
     .action(async (file: string, opts: HostFlags & { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = readWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
-      const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : undefined);
-      if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID or hardware.cluster in the workload`);
+      const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : w.hardware.count > 1 ? `1x${w.hardware.count}-${w.hardware.gpu}` : undefined);
+      if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID, hardware.cluster, or hardware.count > 1 GPUs in one host`);
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
       if (opts.commPrecision !== undefined && !(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
       const c = resolveCluster(clusterId);
       const { host } = hostFromFlags(opts);
-      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined, host: host.factors });
+      if (opts.timeline) assertWritable(opts.timeline, "--timeline");
+      const progress = stageProgress();
+      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined, host: host.factors, onStage: progress.stage }).finally(progress.stop);
       if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson({
           feasible: p.feasible,
           stepMs: ms(p.stepUs),
+          hostBound: p.hostBound,
           samplesPerSec: Math.round(p.samplesPerSec),
           shards: p.shards.map((s) => ({ table: s.table, type: s.type, ranks: s.ranks, rows: s.rows, cols: s.cols })),
-          perRank: p.perRank.map((r) => ({ rank: r.rank, hbmBytes: Math.round(r.hbmBytes), computeMs: ms(r.computeUs), commMs: ms(r.commUs) })),
+          perRank: p.perRank.map((r) => ({ rank: r.rank, hbmBytes: Math.round(r.hbmBytes), embeddingMs: ms(r.embeddingUs), denseMs: ms(r.denseUs), computeMs: ms(r.computeUs), commMs: ms(r.commUs), a2aSendBytes: Math.round(r.a2aSendBytes) })),
           imbalance: Number(p.imbalance.toFixed(4)),
           strategy: p.strategy,
           ...(p.infeasibleReason ? { infeasibleReason: p.infeasibleReason } : {}),
@@ -56,8 +61,11 @@ export function registerPlan(program: Command): void {
       const counts = new Map<string, number>();
       for (const s of p.shards) counts.set(s.type, (counts.get(s.type) ?? 0) + 1);
       const out = [
-        `${w.name} on ${c.id} (${c.ranks} x ${c.gpu}): ${p.feasible ? "feasible" : "INFEASIBLE"}, step ${ms(p.stepUs).toFixed(2)} ms, ${Math.round(p.samplesPerSec).toLocaleString("en-US")} samples/s, embedding imbalance ${(p.imbalance * 100).toFixed(1)}% [${p.strategy}]`,
-        p.infeasibleReason ? `  ${p.infeasibleReason}` : "",
+        p.feasible
+          ? `${w.name} on ${c.id} (${c.ranks} x ${c.gpu}): feasible, step ${ms(p.stepUs).toFixed(2)} ms, ${Math.round(p.samplesPerSec).toLocaleString("en-US")} samples/s, embedding imbalance ${(p.imbalance * 100).toFixed(1)}% [${p.strategy}]`
+          : `${w.name} on ${c.id} (${c.ranks} x ${c.gpu}): INFEASIBLE, no step time: the best plan found does not fit [${p.strategy}]`,
+        ...(p.infeasibleReason ? [`  ${p.infeasibleReason}`] : []),
+        ...(p.feasible && p.hostBound ? ["  host-bound: the slowest rank's host overheads take longer than its kernels, so more GPUs will not shrink the step (a faster host, CUDA graphs or a fused stack such as --implementation torchrec would)"] : []),
         `  sharding: ${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")}`,
         "",
         table(["rank", "HBM GB", "embedding ms", "dense ms", "compute ms", "exposed comm ms", "a2a send MB"],
@@ -74,6 +82,23 @@ export function registerPlan(program: Command): void {
       ];
       process.stdout.write(out.filter((l, i, a) => l !== "" || a[i - 1] !== "").join("\n") + "\n");
     });
+}
+
+/** On a terminal, which strategy (or solver stage) the planner is on, and how many are done. */
+function stageProgress(): { stage: (name: string) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { stage: () => {}, stop: () => {} };
+  const bar = new SingleBar({ format: "planning | {value} done | now: {stage} | {duration}s", hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  return {
+    stage: (name) => {
+      if (!started) bar.start(0, 0, { stage: name });
+      else bar.increment(1, { stage: name });
+      started = true;
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }
 
 /** Every rank's host thread and streams (compute, embedding communication, all-reduce) as Chrome-trace tracks. */

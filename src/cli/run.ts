@@ -1,4 +1,5 @@
 /** Shared CLI plumbing: user errors exit 2 without a stack trace unless --debug. */
+import { Option, type Command } from "commander";
 import { assertNotInput, writeTextAtomic } from "../io/output.js";
 import { UserError } from "../spec/errors.js";
 
@@ -50,3 +51,10 @@ export function parsePositiveInteger(flag: string) {
     return n;
   };
 }
+
+/** The one spelling of an output file: `-o, --out FILE` (`--output` still read, unlisted); none or `-` is stdout. */
+export function addOutOption(command: Command, what: string): Command {
+  return command.option("-o, --out <file>", `${what} (default or -: stdout)`).addOption(new Option("--output <file>").hideHelp());
+}
+
+export const outOf = (opts: { out?: string; output?: string }): string => opts.out ?? opts.output ?? "-";

@@ -4,7 +4,7 @@
  * the old file (or none); and an output that is one of the command's inputs (under any spelling
  * or through a link) is refused before anything is opened for writing.
  */
-import { closeSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../spec/errors.js";
 
@@ -26,6 +26,24 @@ export function assertNotInput(output: string, inputs: readonly string[], flag =
   const out = canonical(output);
   for (const input of inputs) {
     if (canonical(input) === out) throw new UserError(`${flag} ${output}: is the input ${input}; writing it would destroy the input (choose another file)`);
+  }
+}
+
+/** Fail before long work when an output could not be written: its folder must exist and be writable, and it must not be a folder. */
+export function assertWritable(file: string, flag: string): void {
+  const dir = dirname(resolve(file));
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+    accessSync(dir, constants.W_OK);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UserError(`${flag} ${file}: cannot write there (the folder ${dir} does not exist or is not writable)`);
+  try {
+    if (statSync(file).isDirectory()) throw new UserError(`${flag} ${file}: is a folder; expected a file name`);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
   }
 }
 

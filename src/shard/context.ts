@@ -28,6 +28,8 @@ export interface PlanOptions {
   tiers?: TierContext;
   /** The host's speed against the calibration host's (`--host`, `--host-speed`). */
   host?: HostFactors;
+  /** Told the name of each strategy (and solver stage) as it starts: progress for a terminal. */
+  onStage?: (stage: string) => void;
 }
 
 export interface PlanContext {

@@ -111,11 +111,13 @@ export function evaluatePlan(w: DlrmWorkload, c: Cluster, profile: Implementatio
   const emb = perRank.map((p) => p.embeddingUs);
   const meanEmb = emb.reduce((a, b) => a + b, 0) / c.ranks;
   const timelines: TimelineEvent[][] | undefined = options.timeline ? step.ranks.map((r) => r.timeline) : undefined;
+  const slowest = step.ranks.reduce((a, r) => (r.stepUs > a.stepUs ? r : a), step.ranks[0]!);
   return {
     strategy,
     feasible: over.length === 0,
     infeasibleReason: over.length ? `rank ${over[0]!.rank} needs ${(over[0]!.hbmBytes / 1e9).toFixed(1)} GB of HBM, a ${c.gpu} offers ${(capacity / 1e9).toFixed(1)} GB usable` : undefined,
     stepUs: step.stepUs,
+    hostBound: slowest.hostBusyUs >= slowest.gpuActiveUs,
     samplesPerSec: w.training.batchSize / (step.stepUs / 1e6),
     shards,
     perRank,

@@ -25,7 +25,10 @@ export function explainShard(ctx: PlanContext, s: Shard): string {
       if (heat > HOT_FACTOR) return `hot: ${heat.toFixed(1)}x a rank's fair share of lookup time: rows split ${where}`;
       return `rows split ${where}: no rank had room left for the whole table, or the plan balances better so`;
     }
-    default:
-      return `columns split over ${s.ranks.length} ranks (>= 32 each) to spread its lookups and all-to-all volume`;
+    default: {
+      const widths = [...new Set(s.cols.map(([a, b]) => b - a))].sort((a, b) => a - b);
+      if (s.ranks.length === 1) return `one column shard of all ${t.dim} columns on rank ${s.ranks[0]}: too narrow to split further (shards keep >= 32 columns)`;
+      return `columns split over ${s.ranks.length} ranks (${widths.join(" or ")} each) to spread its lookups and all-to-all volume`;
+    }
   }
 }

@@ -197,6 +197,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   let searchPlan: PlanResult | undefined;
   const search = (): PlanResult => {
     if (!searchPlan) {
+      ctx.options.onStage?.("search");
       const weight = tables.map((t) => searchWeight(ctx, t.index));
       searchPlan = evaluate(improve(ctx, lpt(ctx, byDescending(weight), (t) => weight[t.index]!, true)), "search");
     }
@@ -219,6 +220,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
     milp: async () => {
       if (!milpIsTractable(ctx)) throw new UserError(`--strategy milp: ${tables.length} tables x ${n} ranks is too large for the exact solver; use search (the default)`);
       const start = search().shards;
+      ctx.options.onStage?.(`milp (HiGHS${ctx.options.milpSeconds ? `, up to ${ctx.options.milpSeconds} s` : ""})`);
       const shards = await solveMilp(ctx, { seconds: ctx.options.milpSeconds, nodes: strategy === "milp" ? MILP_NODES : MILP_NODES_IN_BEST }, start);
       if (!shards) throw new UserError(`--strategy milp: HiGHS found no plan (${tables.length} tables x ${n} ranks; proven infeasible, or no solution within the limit); try --strategy search or a larger --milp-seconds`);
       return evaluate(shards, "milp");
@@ -229,6 +231,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   const names = (Object.keys(build) as Array<keyof typeof build>).filter((k) => k !== "milp" || milpIsSmall(ctx));
   const candidates: PlanResult[] = [];
   for (const k of names) {
+    ctx.options.onStage?.(k);
     // A MILP that finds nothing in time simply drops out of the comparison.
     const p = await Promise.resolve(build[k]()).catch((e: unknown) => { if (k === "milp" && e instanceof UserError) return undefined; throw e; });
     if (p) candidates.push(p);
@@ -236,7 +239,7 @@ export async function planSharding(w: DlrmWorkload, c: Cluster, strategy: Strate
   const feasible = candidates.filter((p) => p.feasible);
   const pool = feasible.length ? feasible : candidates;
   // Ties (a host-bound step) go to the plan with the least GPU work and exposed communication.
-  const gpuKey = (p: PlanResult): number => Math.max(...p.perRank.map((r) => r.denseUs + r.embeddingUs)) + (p.perRank[0]?.commUs ?? 0);
+  const gpuKey = (p: PlanResult): number => p.perRank.reduce((m, r) => Math.max(m, r.denseUs + r.embeddingUs), 0) + (p.perRank[0]?.commUs ?? 0);
   const best = pool.reduce((a, b) => (b.stepUs < a.stepUs - 1e-9 || (Math.abs(b.stepUs - a.stepUs) <= 1e-9 && gpuKey(b) < gpuKey(a)) ? b : a));
   if (!feasible.length) best.infeasibleReason = infeasibility(ctx);
   return withTimeline(ctx, explained({ ...best, strategy: `best (${best.strategy})` }));

@@ -34,6 +34,8 @@ export interface PlanResult {
   /** Why not, and what would fix it. */
   infeasibleReason?: string;
   stepUs: number;
+  /** The slowest rank's host overheads take longer than its kernels: more GPUs will not shrink the step. */
+  hostBound: boolean;
   samplesPerSec: number;
   shards: Shard[];
   perRank: RankStats[];

@@ -54,7 +54,7 @@ const KNOWN = new Set([
 ]);
 
 /** Parse the reference's flags into a workload; unknown flags are returned so the caller can warn. */
-export function importDlrmArgs(text: string, gpu = "h100-sxm-80gb"): { workload: Workload; ignored: string[] } {
+export function importDlrmArgs(text: string, gpu = "h100-sxm-80gb"): { workload: Workload; ignored: string[]; defaults: string[] } {
   const args = splitArgs(text);
   const values = new Map<string, string>();
   const ignored: string[] = [];
@@ -68,10 +68,13 @@ export function importDlrmArgs(text: string, gpu = "h100-sxm-80gb"): { workload:
     if (!KNOWN.has(key)) ignored.push(arg);
     else values.set(key, value ?? "");
   }
+  const defaults: string[] = [];
   const need = (key: string, fallback?: string): string => {
-    const v = values.get(key) ?? fallback;
-    if (v === undefined) throw new UserError(`dlrm-args: --${key} is required`);
-    return v;
+    const v = values.get(key);
+    if (v !== undefined) return v;
+    if (fallback === undefined) throw new UserError(`dlrm-args: --${key} is required`);
+    defaults.push(`--${key}=${fallback}`);
+    return fallback;
   };
   const dim = positive("arch-sparse-feature-size", need("arch-sparse-feature-size"));
   const rows = dashList("arch-embedding-size", need("arch-embedding-size"));
@@ -84,7 +87,7 @@ export function importDlrmArgs(text: string, gpu = "h100-sxm-80gb"): { workload:
     throw new UserError(`dlrm-args: --arch-mlp-bot must end with --arch-sparse-feature-size (${dim}), found ${bottomMlp.join("-")}`);
   }
   const interaction = need("arch-interaction-op", "dot");
-  const optimizer = values.get("optimizer") ?? "sgd";
+  const optimizer = need("optimizer", "sgd");
   const optimizerName = optimizer === "rwsadagrad" ? "rowwise-adagrad" : optimizer;
   const raw = {
     name: values.get("name") ?? `dlrm-t${rows.length}-d${dim}-b${batchSize}`,
@@ -96,5 +99,5 @@ export function importDlrmArgs(text: string, gpu = "h100-sxm-80gb"): { workload:
     training: { batchSize, optimizer: optimizerName, precision: "fp32", loss: "bce" },
     hardware: { gpu, count: 1 },
   };
-  return { workload: validate(Workload, raw, "dlrm-args"), ignored };
+  return { workload: validate(Workload, raw, "dlrm-args"), ignored, defaults };
 }
