@@ -32,10 +32,10 @@ export function assertNotInput(output: string, inputs: readonly string[], flag =
 /** Fail before long work when an output could not be written: its folder must exist and be writable, and it must not be a folder. */
 export function assertWritable(file: string, flag: string): void {
   const dir = dirname(resolve(file));
-  let ok = false;
+  let ok: boolean;
   try {
-    ok = statSync(dir).isDirectory();
     accessSync(dir, constants.W_OK);
+    ok = statSync(dir).isDirectory();
   } catch {
     ok = false;
   }
