@@ -63,7 +63,7 @@ const paths = fc.constantFrom(
   ["inference", "batchSize"], ["model", "tables", 2, "placement", "home"],
 );
 
-function mutate(doc: Record<string, unknown>, edits: Array<[Array<string | number>, unknown]>): Record<string, unknown> {
+function mutate(doc: Record<string, unknown>, edits: Array<[ReadonlyArray<string | number>, unknown]>): Record<string, unknown> {
   const copy = structuredClone(doc);
   for (const [path, value] of edits) {
     let at: Record<string | number, unknown> = copy;

@@ -3,8 +3,8 @@ import { Command, CommanderError } from "commander";
 import { registerCache } from "./cache.js";
 import { reportError } from "./run.js";
 
-/** Parse and run one command line (`argv` as process.argv: node, script, args...); resolves to the exit code. */
-export async function runCli(argv: string[]): Promise<number> {
+/** The command tree; `only` "cache" loads the cache commands alone (their start-up is benchmarked). */
+export async function buildProgram(only?: "cache"): Promise<Command> {
   const program = new Command()
     .name("strata")
     .description("Planner and performance simulator for giant sparse models (DLRM, MoE LLMs)")
@@ -16,7 +16,7 @@ export async function runCli(argv: string[]): Promise<number> {
 
   // `strata cache ...` is benchmarked as a whole command (BENCHMARKS.md), start-up included: it
   // loads only its own modules; every other command line loads them all.
-  if (argv[2] !== "cache") {
+  if (only !== "cache") {
     const [demo, predict, timeline, catalog, imp, trace, calibrate, plan, preset, llm, tier] = await Promise.all([
       import("./demo.js"), import("./predict.js"), import("./timeline.js"), import("./catalog.js"), import("./import.js"),
       import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"), import("./tier.js"),
@@ -34,7 +34,12 @@ export async function runCli(argv: string[]): Promise<number> {
     tier.registerTier(program);
   }
   registerCache(program);
+  return program;
+}
 
+/** Parse and run one command line (`argv` as process.argv: node, script, args...); resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = await buildProgram(argv[2] === "cache" ? "cache" : undefined);
   try {
     await program.parseAsync(argv);
     return 0;
