@@ -40,7 +40,7 @@ describe("generated cluster ids <hosts>x<gpusPerHost>-<gpu>", () => {
   });
 
   it("rejects bad ids with UserErrors naming the id, what was expected and what was found", () => {
-    expect(userError("0x8-h100-sxm-80gb")).toMatch(/"0x8-h100-sxm-80gb".*hosts must be an integer from 1 to 100000.*found 0/);
+    expect(userError("0x8-h100-sxm-80gb")).toMatch(/"0x8-h100-sxm-80gb".*hosts must be an integer from 1 to 4096.*found 0/);
     expect(userError("2x73-h100-sxm-80gb")).toMatch(/gpusPerHost must be an integer from 1 to 72.*found 73/);
     expect(userError("2x4-nope")).toMatch(/"2x4-nope".*catalog GPU \(.*h100-sxm-80gb.*\), found GPU "nope"/);
     expect(userError("2x-h100-sxm-80gb")).toMatch(/unknown cluster "2x-h100-sxm-80gb".*<hosts>x<gpusPerHost>-<gpu-id>/);

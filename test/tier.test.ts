@@ -214,8 +214,8 @@ describe("strata tier CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "strata-tier-"));
     const file = join(dir, "huge.json");
     const w = JSON.parse(readFileSync(SMALL, "utf8"));
-    w.model.tables[0].rows = 4e12;
-    w.model.tables[0].dim = 4096;
+    w.model.tables[0].rows = 1e12; // the schema's bound (docs/workload-format.md)
+    w.model.tables[0].dim = 65536;
     writeFileSync(file, JSON.stringify(w));
     const r = strata(["tier", file, "--node", "zionex-a100", "--mode", "train", "--target-step-ms", "1000", "--json"]);
     expect(r.code).toBe(0);
