@@ -171,6 +171,19 @@ describe("trace readers on bad input", () => {
     expect((count(tmp("emb-bad.csv", "0,5\n1\n"), "embedding-csv") as UserError).message).toMatch(/:2: row \(column 2\)/);
   });
 
+  it("csv: a header time,id,size (what our writer emits) gives the time and size columns without flags; flags still win", () => {
+    const read = (text: string, columns = {}) => {
+      const out: number[][] = [];
+      for (const b of openTrace(tmp("h.csv", text), "csv", columns).batches()) for (let i = 0; i < b.n; i++) out.push([b.rec[i * 6]!, b.rec[i * 6 + 1]!, b.rec[i * 6 + 3]!]);
+      return out;
+    };
+    expect(read("time,id,size\n7,42,512\n8,43,4096\n")).toEqual([[7, 42, 512], [8, 43, 4096]]);
+    expect(read("timestamp,obj_id,obj_size\n7,42,512\n")).toEqual([[7, 42, 512]]);
+    expect(read("time,id,size\n7,42,512\n", { size: 1 })).toEqual([[7, 42, 7]]);
+    expect(read("id,weight\n42,512\n")).toEqual([[0, 42, 1]]);
+    expect(read("7,42,512\n")).toEqual([[0, 7, 1]]);
+  });
+
   it("csv: what is written is what is read (ids up to 2^64-1, string ids, spaces, CRLF, fractions)", () => {
     const row = fc.tuple(fc.nat({ max: 2 ** 32 - 1 }), fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String), fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/)), fc.nat({ max: 1e6 }), fc.boolean(), fc.boolean());
     fc.assert(

@@ -192,8 +192,9 @@ export function textSource(file: string, format: Exclude<TraceFormat, "oracleGen
               idCol = columns.id !== undefined ? resolveColumn(columns.id, header, file, "id") : idNamed >= 0 ? idNamed : 0;
               timeCol = columns.time !== undefined ? resolveColumn(columns.time, header, file, "time") : named(KNOWN_TIME_NAMES);
               sizeCol = columns.size !== undefined ? resolveColumn(columns.size, header, file, "size") : named(KNOWN_SIZE_NAMES);
-              if (timeCol === idCol) timeCol = -1;
-              if (sizeCol === idCol || sizeCol === timeCol) sizeCol = -1;
+              // An inferred column never doubles one given or found before it.
+              if (columns.time === undefined && timeCol === idCol) timeCol = -1;
+              if (columns.size === undefined && (sizeCol === idCol || sizeCol === timeCol)) sizeCol = -1;
             }
             if (format === "embedding-csv") sizeCol = fields.length > 2 ? 2 : -1;
             need = Math.max(idCol, timeCol, sizeCol) + 1;
