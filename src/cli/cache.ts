@@ -66,14 +66,18 @@ async function progressBar(label: string, unit = "MB"): Promise<{ update?: (done
   if (!process.stderr.isTTY) return { stop: () => {} };
   const { Presets, SingleBar } = await import("cli-progress");
   const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr, etaBuffer: 20 }, Presets.shades_classic);
-  const t0 = performance.now();
+  let t0 = performance.now();
   let started = false;
+  let last = 0;
   return {
     update(done, total) {
       if (!started) {
         bar.start(total, 0, { rate: "0" });
         started = true;
       }
+      // A writer's second pass (oracleGeneral: next-access indices, then the records) starts over.
+      if (done < last) t0 = performance.now();
+      last = done;
       bar.setTotal(total);
       bar.update(done, { rate: (done / 1e6 / Math.max(1e-3, (performance.now() - t0) / 1000)).toFixed(0) });
     },
