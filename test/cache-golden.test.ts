@@ -5,12 +5,16 @@ import { describe, expect, it } from "vitest";
 import { defaultSizes, lruMrc } from "../src/cache/mrc.js";
 import { openTrace } from "../src/cache/open.js";
 import { LIBCACHESIM_POLICIES, type PolicyId } from "../src/cache/policies/index.js";
-import { simulate } from "../src/cache/simulate.js";
+import { nextIndices, simulate } from "../src/cache/simulate.js";
 import { writeCsv, writeOracle } from "../src/cache/write.js";
 import { ROOT } from "./helpers.js";
 
 const BIN = `${ROOT}test/fixtures/cloudPhysicsIO.oracleGeneral.bin`;
+/** The first 5,000 records as cut from the full trace: next-access indices still point into the rest. */
 const ZST = `${ROOT}test/fixtures/cloudPhysicsIO.head5000.oracleGeneral.bin.zst`;
+/** The same 5,000 records with next-access indices recomputed within them, zstd- and gzip-compressed. */
+const HEAD_ZST = `${ROOT}test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst`;
+const HEAD_GZ = `${ROOT}test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.gz`;
 const ref = JSON.parse(readFileSync(`${ROOT}test/fixtures/cloudPhysicsIO.reference.json`, "utf8")) as { missRatio: Record<PolicyId, Record<string, number>> };
 const sizes = Object.keys(ref.missRatio.lru).map(Number);
 
@@ -71,13 +75,21 @@ describe("golden: cloudPhysicsIO against libCacheSim", () => {
     expect(Number(b!.missRatio.toFixed(4))).toBe(ref.missRatio.belady["1000"]);
   });
 
-  it("a zstd-compressed file reads as the plain one", () => {
-    const count = (file: string) => {
+  it("zstd- and gzip-compressed files read as the plain one (time, id, size; next-access indices within the head)", () => {
+    const records = (file: string) => {
       const out: number[] = [];
       for (const b of openTrace(file, "oracleGeneral").batches()) for (let i = 0; i < b.n * 6; i++) out.push(b.rec[i]!);
       return out;
     };
-    const plain = count(BIN).slice(0, 5000 * 6);
-    expect(count(ZST)).toEqual(plain);
+    const plain = records(BIN).slice(0, 5000 * 6);
+    const zst = records(HEAD_ZST);
+    expect(zst.filter((_, i) => i % 6 < 4)).toEqual(plain.filter((_, i) => i % 6 < 4));
+    const next = nextIndices(openTrace(HEAD_ZST, "oracleGeneral"));
+    expect(zst.filter((_, i) => i % 6 === 4)).toEqual([...next].map((v) => (v < 0 ? 0xffffffff : v + 1)));
+    expect(records(HEAD_GZ)).toEqual(zst);
+  });
+
+  it("a head cut from a longer trace keeps next-access indices beyond its end: an error naming the record", () => {
+    expect(() => [...openTrace(ZST, "oracleGeneral").batches()]).toThrow(/head5000\.oracleGeneral\.bin\.zst: zstd-compressed: record \d+ \(byte \d+\): next-access index: expected -1 or a later request \d+\.\.5000, found \d+ \(beyond the trace's 5000 requests\)/);
   });
 });

@@ -11,6 +11,13 @@ import { ID_HI, ID_LO, NEXT_HI, NEXT_LO, SIZE, STRIDE, TIME, type Batch, type Tr
 
 const BATCH = 1 << 16;
 
+/**
+ * The most requests a generator makes: 2^31-1. Writing oracleGeneral holds every request's
+ * next-access index in an Int32Array (8 GiB at the limit), and the u32 time field counts
+ * requests; CSV output shares the limit so both formats can hold any generated trace.
+ */
+export const MAX_REQUESTS = 2 ** 31 - 1;
+
 /** (a * b) mod m for a, b, m below 2^32 without losing precision. */
 function mulmod(a: number, b: number, m: number): number {
   const hi = Math.floor(b / 65536);
@@ -38,7 +45,10 @@ export function zipfSampler(rows: number, dist: IndexDistribution, random: () =>
 }
 
 /** Emit `requests` records from `next(rec, at)` in batches; time = request index. */
-function source(description: string, requests: number, fill: (rec: Uint32Array, at: number) => void): TraceSource {
+function source(description: string, requests: number, fill: (rec: Uint32Array, at: number) => void, what = "--requests: expected"): TraceSource {
+  if (!(Number.isInteger(requests) && requests >= 1 && requests <= MAX_REQUESTS)) {
+    throw new UserError(`${what} 1 to 2^31-1 (${MAX_REQUESTS.toLocaleString("en-US")}) requests, found ${requests}`);
+  }
   return {
     file: description,
     format: "generated",
@@ -149,6 +159,7 @@ export function workloadTrace(w: DlrmWorkload, o: WorkloadTraceOptions): TraceSo
   let rows: (() => number)[] = [];
   let table = 0;
   let left = 0;
+  const what = `--steps: ${o.steps} steps of ${perStep.toLocaleString("en-US")} lookups (at most ${Math.max(1, Math.floor(MAX_REQUESTS / Math.max(1, perStep))).toLocaleString("en-US")} steps): expected`;
   const s = source(`${w.name} (${o.steps} steps, seed ${o.seed})`, perStep * o.steps, (rec, b) => {
     while (left === 0) {
       table = (table + 1) % m.tables.length;
@@ -158,7 +169,7 @@ export function workloadTrace(w: DlrmWorkload, o: WorkloadTraceOptions): TraceSo
     rec[b + ID_LO] = rows[table]!();
     rec[b + ID_HI] = table;
     rec[b + SIZE] = (m.tables[table]!.dim ?? m.embeddingDim) * 4;
-  });
+  }, what);
   return withReset(s, () => {
     random = rng(o.seed);
     rows = m.tables.map((t) => zipfSampler(t.rows, m.indexDistribution, random));

@@ -2,6 +2,7 @@
  * Miss-ratio curves of LRU. Exact: one pass computing every request's stack distance
  * (./stack.ts), so the curve holds for every cache size at once. Sampled: SHARDS (./shards.ts).
  */
+import { UserError } from "../spec/errors.js";
 import { BinnedHistogram, curve, ExactHistogram } from "./histogram.js";
 import { IdMap } from "./id-map.js";
 import { LruStack, UnitLruStack } from "./stack.js";
@@ -56,6 +57,7 @@ export function reportSizes(m: Mrc, count = 100): number[] {
 }
 
 export function lruMrc(source: TraceSource, o: MrcOptions = {}): Mrc {
+  if (o.rate !== undefined && o.maxObjects !== undefined) throw new UserError("--sample and --max-objects: expected one of them (fixed-rate SHARDS or fixed-size SHARDS_max), found both");
   if (o.rate !== undefined || o.maxObjects !== undefined) return shards(source, o);
   const bytes = o.bytes ?? false;
   const ids = new IdMap();
@@ -75,6 +77,7 @@ export function lruMrc(source: TraceSource, o: MrcOptions = {}): Mrc {
     } else unitDistances(unit, batchIds, b.n, ids.size, hist as ExactHistogram);
     requests += b.n;
   }
+  if (requests === 0) throw new UserError(`${source.file}: no requests: an empty trace has no miss-ratio curve`);
   const maxDistance = hist instanceof ExactHistogram ? hist.max : hist.maxDistance;
   return { requests, objects: ids.size, maxDistance, rate: 1, sampledRequests: requests, at: curve(requests, hist) };
 }

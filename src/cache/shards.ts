@@ -10,6 +10,7 @@
  * tracked hash, those objects leave, and the histogram is rescaled by R_new / R_old; the
  * adjustment then uses the final rate.
  */
+import { UserError } from "../spec/errors.js";
 import { hash64 } from "./hash.js";
 import { BinnedHistogram, curve } from "./histogram.js";
 import { IdMap } from "./id-map.js";
@@ -78,6 +79,7 @@ export function shards(source: TraceSource, o: MrcOptions): Mrc {
     requests += b.n;
   }
   const rate = threshold / TWO32;
+  if (requests === 0) throw new UserError(`${source.file}: no requests: an empty trace has no miss-ratio curve`);
   // SHARDS_adj: the expected N*R sampled requests minus the actual count go to the smallest
   // distance (always hits), and the curve is normalised by N*R. For a fixed size, R is the final
   // rate and the count the rescaled one (our extension: on the 20M Zipf trace with s_max = 8192

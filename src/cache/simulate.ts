@@ -26,13 +26,13 @@ export interface SimOptions {
 }
 
 /** Next-access index of every request (-1 for none), from one forward pass. */
-export function nextIndices(source: TraceSource): Int32Array {
+export function nextIndices(source: TraceSource, progress?: (done: number, total: number) => void): Int32Array {
   const ids = new IdMap();
   let last = new Int32Array(1 << 16).fill(-1);
   let next = new Int32Array(1 << 20);
   let t = 0;
   let batchIds = new Int32Array(0);
-  for (const b of source.batches()) {
+  for (const b of source.batches(progress)) {
     if (batchIds.length < b.n) batchIds = new Int32Array(b.n);
     ids.mapRecords(b.rec, b.n, batchIds);
     if (ids.size > last.length) {
@@ -84,6 +84,7 @@ export function simulate(source: TraceSource, runs: { policy: PolicyId; size: nu
     }
     requests += b.n;
   }
+  if (requests === 0) throw new UserError(`${source.file}: no requests: an empty trace has no miss ratio`);
   // Reading, decoding and id mapping are shared by all caches: each result counts them in full.
   const shared = performance.now() - start - caches.reduce((a, c) => a + c.seconds, 0);
   return caches.map((c) => ({
@@ -91,7 +92,7 @@ export function simulate(source: TraceSource, runs: { policy: PolicyId; size: nu
     size: c.size,
     requests,
     misses: c.misses,
-    missRatio: requests === 0 ? 0 : c.misses / requests,
+    missRatio: c.misses / requests,
     seconds: (c.seconds + shared) / 1000,
   }));
 }

@@ -3,6 +3,7 @@
  * a histogram of reuse (stack) distances in powers of two, and the working set over time
  * (distinct objects per window of requests, and distinct so far).
  */
+import { UserError } from "../spec/errors.js";
 import { IdMap } from "./id-map.js";
 import { UnitLruStack } from "./stack.js";
 import { SIZE, STRIDE, type TraceSource } from "./trace.js";
@@ -71,6 +72,7 @@ export function traceStats(source: TraceSource, window = 1_000_000, progress?: (
       }
     }
   }
+  if (requests === 0) throw new UserError(`${source.file}: no requests: the trace is empty`);
   if (requests % window !== 0) workingSet.push({ start: requests - (requests % window), objects: inWindow, cumulativeObjects: cold });
   let oneHit = 0;
   for (let id = 0; id < ids.size; id++) if (count[id] === 1) oneHit++;

@@ -1,18 +1,34 @@
-/** strata cache gen|simulate|mrc|stats: access traces, cache simulation and miss-ratio curves. */
+/** strata cache gen|simulate|mrc|stats|convert: access traces, cache simulation and miss-ratio curves. */
 import type { Command } from "commander";
 import { blockSource, readAmplification, type BlockCounter } from "../cache/blocks.js";
-import { dlrmMixTrace, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
+import { dlrmMixTrace, MAX_REQUESTS, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
 import { lruMrc, reportSizes } from "../cache/mrc.js";
-import { openTrace, parseFormat } from "../cache/open.js";
+import { formatFromName, openTrace, resolveFormat } from "../cache/open.js";
 import { LIBCACHESIM_POLICIES, POLICIES, type PolicyId } from "../cache/policies/index.js";
 import { simulate } from "../cache/simulate.js";
 import { traceStats } from "../cache/stats.js";
 import type { TraceSource } from "../cache/trace.js";
 import { writeCsv, writeOracle } from "../cache/write.js";
+import { assertNotInput } from "../io/output.js";
 import { table } from "../report/format.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { parsePositiveNumber, printJson } from "./run.js";
+
+const U32 = 2 ** 32 - 1;
+
+/** An integer flag in [min, max]; `why` says where the bound comes from. */
+export function parseBoundedInteger(flag: string, min: number, max: number, why: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+      throw new UserError(`${flag}: expected an integer from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")} (${why}), found ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+}
+
+const parseSeed = (flag: string) => parseBoundedInteger(flag, 0, U32, "a 32-bit seed");
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
@@ -50,14 +66,18 @@ async function progressBar(label: string, unit = "MB"): Promise<{ update?: (done
   if (!process.stderr.isTTY) return { stop: () => {} };
   const { Presets, SingleBar } = await import("cli-progress");
   const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr, etaBuffer: 20 }, Presets.shades_classic);
-  const t0 = performance.now();
+  let t0 = performance.now();
   let started = false;
+  let last = 0;
   return {
     update(done, total) {
       if (!started) {
         bar.start(total, 0, { rate: "0" });
         started = true;
       }
+      // A writer's second pass (oracleGeneral: next-access indices, then the records) starts over.
+      if (done < last) t0 = performance.now();
+      last = done;
       bar.setTotal(total);
       bar.update(done, { rate: (done / 1e6 / Math.max(1e-3, (performance.now() - t0) / 1000)).toFixed(0) });
     },
@@ -66,7 +86,7 @@ async function progressBar(label: string, unit = "MB"): Promise<{ update?: (done
 }
 
 interface TraceOpts {
-  format: string;
+  format?: string;
   idCol?: string;
   timeCol?: string;
   sizeCol?: string;
@@ -78,8 +98,8 @@ interface TraceOpts {
 
 function addTraceOptions(c: Command): Command {
   return c
-    .argument("<trace>", "trace file (oracleGeneral may be zstd-compressed)")
-    .requiredOption("--format <format>", "oracleGeneral, csv, txt or embedding-csv")
+    .argument("<trace>", "trace file (zstd- or gzip-compressed files are decompressed as they stream)")
+    .option("--format <format>", "oracleGeneral, csv, txt or embedding-csv (default: from the name: .bin/.oracleGeneral, .csv, .txt, before any .zst/.gz; a bare .zst/.gz is oracleGeneral)")
     .option("--id-col <col>", "csv: id column (1-based number or header name; default: a column named id/obj_id/key/lbn, else 1)")
     .option("--time-col <col>", "csv: time column")
     .option("--size-col <col>", "csv: size column (bytes)")
@@ -91,13 +111,26 @@ function addTraceOptions(c: Command): Command {
 }
 
 function openWith(file: string, o: TraceOpts, counter?: BlockCounter): TraceSource {
-  const src = openTrace(file, parseFormat(o.format), { id: o.idCol, time: o.timeCol, size: o.sizeCol, header: o.header, delimiter: o.delimiter });
+  const src = openTrace(file, resolveFormat(file, o.format), { id: o.idCol, time: o.timeCol, size: o.sizeCol, header: o.header, delimiter: o.delimiter });
   return o.blockBytes ? blockSource(src, { blockBytes: o.blockBytes === true ? 4096 : o.blockBytes, rowBytes: o.rowBytes }, counter) : src;
 }
 
+/**
+ * The output format: --out-format, else the output's name (.csv csv, otherwise oracleGeneral).
+ * Checked, with the output path, before any input is read or anything is written: an output
+ * that is one of the inputs (under any spelling or through a link) is refused, and so is a
+ * compressed name (the writers do not compress, and the readers would take it as compressed).
+ */
+function outputFormat(out: string, format: string | undefined, inputs: string[]): "oracleGeneral" | "csv" {
+  assertNotInput(out, inputs, "--out");
+  if (/\.(gz|zst)$/i.test(out)) throw new UserError(`--out ${out}: expected an uncompressed output (.bin or .csv): the writers do not compress; write ${out.replace(/\.(gz|zst)$/i, "")} and compress it`);
+  const f = format ?? (formatFromName(out) === "csv" ? "csv" : "oracleGeneral");
+  if (f !== "oracleGeneral" && f !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${f}"`);
+  return f;
+}
+
 /** Write a trace as oracleGeneral or CSV, with a progress bar; returns the number of requests. */
-async function writeTrace(src: TraceSource, out: string, format: string, label: string, unit?: string): Promise<number> {
-  if (format !== "oracleGeneral" && format !== "csv") throw new UserError(`--out-format: expected oracleGeneral or csv, found "${format}"`);
+async function writeTrace(src: TraceSource, out: string, format: "oracleGeneral" | "csv", label: string, unit?: string): Promise<number> {
   const bar = await progressBar(label, unit);
   try {
     return format === "csv" ? writeCsv(src, out, bar.update) : writeOracle(src, out, bar.update);
@@ -116,7 +149,8 @@ export function registerCache(program: Command): void {
     .requiredOption("--size <list>", "comma-separated capacities: objects, or bytes with a unit (64MiB, 1GB)")
     .option("--bytes", "count capacities in bytes (request sizes) even without units")
     .option("--json", "print JSON")
-    .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean }) => {
+    .option("--no-timing", "leave out the wall-clock seconds (two runs then print the same bytes)")
+    .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean; timing: boolean }) => {
       const policies = parsePolicies(o.policy);
       const { sizes, bytes } = parseSizes(o.size);
       const bar = await progressBar("simulating");
@@ -127,30 +161,36 @@ export function registerCache(program: Command): void {
       } finally {
         bar.stop();
       }
-      if (o.json) return printJson({ results, ...(o.blockBytes ? { readAmplification: readAmplification(counter) } : {}) });
+      const shown = o.timing ? results : results.map(({ seconds: _, ...r }) => r);
+      if (o.json) return printJson({ results: shown, ...(o.blockBytes ? { readAmplification: readAmplification(counter) } : {}) });
+      const head = ["policy", "size", "misses", "miss ratio", ...(o.timing ? ["seconds"] : [])];
+      const rows = results.map((r) => [r.policy, String(r.size), String(r.misses), r.missRatio.toFixed(4), ...(o.timing ? [r.seconds.toFixed(3)] : [])]);
       const lines = [
         `${file}: ${results[0]?.requests.toLocaleString("en-US") ?? 0} requests${o.blockBytes ? ` (block view: read amplification ${readAmplification(counter).toFixed(2)}x)` : ""}`,
         "",
-        table(["policy", "size", "misses", "miss ratio", "seconds"], results.map((r) => [r.policy, String(r.size), String(r.misses), r.missRatio.toFixed(4), r.seconds.toFixed(3)]), [false, true, true, true, true]),
+        table(head, rows, head.map((_, i) => i > 0)),
       ];
       process.stdout.write(lines.join("\n") + "\n");
     });
 
   addTraceOptions(cache.command("mrc").description("LRU miss-ratio curve: exact (one pass, all sizes) or SHARDS-sampled"))
-    .option("--sample <rate>", "SHARDS at a fixed sampling rate in (0, 1], e.g. 0.01", parsePositiveNumber("--sample"))
-    .option("--max-objects <n>", "SHARDS at a fixed size: track at most this many objects", parsePositiveNumber("--max-objects"))
-    .option("--seed <n>", "SHARDS: hash seed (which objects are sampled)", (v) => Number(v))
+    .option("--sample <rate>", "SHARDS at a fixed sampling rate in (0, 1], e.g. 0.01 (not with --max-objects)", parsePositiveNumber("--sample"))
+    .option("--max-objects <n>", "SHARDS at a fixed size: track at most this many objects (not with --sample)", parseBoundedInteger("--max-objects", 1, MAX_REQUESTS, "objects tracked in memory"))
+    .option("--seed <n>", "SHARDS: hash seed (which objects are sampled), 0 to 2^32-1", parseSeed("--seed"))
     .option("--size <list>", "report these sizes (default: 100 sizes spread geometrically up to the largest distance, from 1/R when sampled)")
     .option("--bytes", "sizes in bytes (stack distances weighted by request sizes)")
     .option("--json", "print JSON")
     .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; seed?: number; size?: string; bytes?: boolean; json?: boolean }) => {
       if (o.sample !== undefined && o.sample > 1) throw new UserError(`--sample: expected a rate in (0, 1], found ${o.sample}`);
+      if (o.sample !== undefined && o.maxObjects !== undefined) {
+        throw new UserError(`--sample and --max-objects: expected one of them (a fixed sampling rate, or a fixed number of sampled objects whose rate adapts), found both (--sample ${o.sample} --max-objects ${o.maxObjects})`);
+      }
       const given = o.size ? parseSizes(o.size) : undefined;
       const bytes = Boolean(o.bytes || given?.bytes);
       const bar = await progressBar(o.sample || o.maxObjects ? "sampling" : "stack distances");
       let m;
       try {
-        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, seed: o.seed === undefined ? undefined : o.seed >>> 0, progress: bar.update });
+        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, seed: o.seed, progress: bar.update });
       } finally {
         bar.stop();
       }
@@ -189,47 +229,51 @@ export function registerCache(program: Command): void {
     });
 
   addTraceOptions(cache.command("convert").description("rewrite a trace as oracleGeneral (computing next-access indices) or CSV"))
-    .requiredOption("--out <file>", "output file")
-    .option("--out-format <format>", "oracleGeneral or csv", "oracleGeneral")
-    .action(async (file: string, o: TraceOpts & { out: string; outFormat: string }) => {
-      const n = await writeTrace(openWith(file, o), o.out, o.outFormat, "converting");
-      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${o.outFormat}\n`);
+    .requiredOption("-o, --out <file>", "output file (not the input; written atomically)")
+    .option("--out-format <format>", "oracleGeneral or csv (default: csv for a .csv output, else oracleGeneral)")
+    .action(async (file: string, o: TraceOpts & { out: string; outFormat?: string }) => {
+      const format = outputFormat(o.out, o.outFormat, [file]);
+      const n = await writeTrace(openWith(file, o), o.out, format, "converting");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${format}\n`);
     });
 
   cache
     .command("gen")
     .description("generate a seeded access trace: zipf, a DLRM table mix with drift, or a workload file's embedding lookups")
-    .requiredOption("--out <file>", "output file")
+    .requiredOption("-o, --out <file>", "output file (written atomically)")
     .option("--kind <kind>", "zipf, dlrm-mix or workload", "zipf")
-    .option("--out-format <format>", "oracleGeneral or csv", "oracleGeneral")
-    .option("--requests <n>", "requests (zipf, dlrm-mix)", parsePositiveNumber("--requests"), 1_000_000)
-    .option("--keys <n>", "zipf: number of keys", parsePositiveNumber("--keys"), 1_000_000)
+    .option("--out-format <format>", "oracleGeneral or csv (default: csv for a .csv output, else oracleGeneral)")
+    .option("--requests <n>", "requests (zipf, dlrm-mix), at most 2^31-1", parseBoundedInteger("--requests", 1, MAX_REQUESTS, "next-access indices are 32-bit signed"), 1_000_000)
+    .option("--keys <n>", "zipf: number of keys, at most 2^32-1", parseBoundedInteger("--keys", 1, U32, "ids are drawn as 32-bit numbers"), 1_000_000)
     .option("--alpha <a>", "zipf: exponent", parsePositiveNumber("--alpha"), 1)
-    .option("--obj-size <bytes>", "zipf: object size", parsePositiveNumber("--obj-size"), 4096)
+    .option("--obj-size <bytes>", "zipf: object size, at most 2^32-1", parseBoundedInteger("--obj-size", 1, U32, "oracleGeneral's size field is 32-bit"), 4096)
     .option("--tables <spec>", "dlrm-mix: rows:alpha:weight per table, comma-separated", "1000000:1.1:0.5,100000:0.9:0.3,10000:1.2:0.2")
-    .option("--row-bytes <n>", "dlrm-mix: bytes per row", parsePositiveNumber("--row-bytes"), 128)
+    .option("--row-bytes <n>", "dlrm-mix: bytes per row, at most 2^32-1", parseBoundedInteger("--row-bytes", 1, U32, "oracleGeneral's size field is 32-bit"), 128)
     .option("--drift-every <n>", "dlrm-mix: move the hot rows every n requests", parsePositiveNumber("--drift-every"))
     .option("--workload <file>", "workload: a DLRM workload file")
-    .option("--steps <n>", "workload: training steps", parsePositiveNumber("--steps"), 1)
-    .option("--seed <n>", "random seed", (v) => Number(v), 1)
-    .action(async (o: { out: string; kind: string; outFormat: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; workload?: string; steps: number; seed: number }) => {
+    .option("--steps <n>", "workload: training steps", parseBoundedInteger("--steps", 1, MAX_REQUESTS, "requests are at most 2^31-1"), 1)
+    .option("--seed <n>", "random seed, 0 to 2^32-1", parseSeed("--seed"), 1)
+    .action(async (o: { out: string; kind: string; outFormat?: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; workload?: string; steps: number; seed: number }) => {
+      const format = outputFormat(o.out, o.outFormat, o.kind === "workload" && o.workload ? [o.workload] : []);
       let src: TraceSource;
-      const requests = Math.floor(o.requests);
-      if (o.kind === "zipf") src = zipfTrace({ keys: Math.floor(o.keys), alpha: o.alpha, requests, seed: o.seed, objectSize: Math.floor(o.objSize) });
+      const requests = o.requests;
+      if (o.kind === "zipf") src = zipfTrace({ keys: o.keys, alpha: o.alpha, requests, seed: o.seed, objectSize: o.objSize });
       else if (o.kind === "dlrm-mix") {
         const tables: MixTable[] = o.tables.split(",").map((t) => {
           const [rows, alpha, weight] = t.split(":").map(Number);
-          if (!(rows! >= 1 && alpha! > 0 && weight! > 0)) throw new UserError(`--tables: expected rows:alpha:weight with positive numbers, found "${t}"`);
-          return { rows: Math.floor(rows!), alpha: alpha!, weight: weight! };
+          if (!(Number.isInteger(rows) && rows! >= 1 && rows! <= U32 && alpha! > 0 && weight! > 0 && Number.isFinite(alpha) && Number.isFinite(weight))) {
+            throw new UserError(`--tables: expected rows:alpha:weight with 1 to 2^32-1 rows and a positive alpha and weight, found "${t}"`);
+          }
+          return { rows: rows!, alpha: alpha!, weight: weight! };
         });
-        src = dlrmMixTrace({ tables, requests, seed: o.seed, rowBytes: Math.floor(o.rowBytes), driftEvery: o.driftEvery });
+        src = dlrmMixTrace({ tables, requests, seed: o.seed, rowBytes: o.rowBytes, driftEvery: o.driftEvery });
       } else if (o.kind === "workload") {
         if (!o.workload) throw new UserError("--workload: required with --kind workload");
         const w = (await import("../spec/load.js")).loadWorkload(o.workload);
         if (w.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${w.model.kind}"`);
-        src = workloadTrace(w as DlrmWorkload, { steps: Math.floor(o.steps), seed: o.seed });
+        src = workloadTrace(w as DlrmWorkload, { steps: o.steps, seed: o.seed });
       } else throw new UserError(`--kind: expected zipf, dlrm-mix or workload, found "${o.kind}"`);
-      const n = await writeTrace(src, o.out, o.outFormat, "generating", "M requests");
-      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests (${src.file}), ${o.outFormat}\n`);
+      const n = await writeTrace(src, o.out, format, "generating", "M requests");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests (${src.file}), ${format}\n`);
     });
 }

@@ -1,11 +1,14 @@
 /**
  * libCacheSim's oracleGeneral binary trace: packed 24-byte little-endian records
- * (u32 time, u64 object id, u32 size, i64 next-access index or -1), plain or zstd-compressed
- * (magic 28 B5 2F FD or a .zst name). Streams in 24 MiB chunks viewed as Uint32Array.
+ * (u32 time, u64 object id, u32 size, i64 next-access index or -1), plain, zstd- or
+ * gzip-compressed (by magic bytes, else a .zst or .gz name). Streams in 24 MiB chunks viewed
+ * as Uint32Array, checking every next-access index as it goes (a later request within the
+ * trace, or -1): the check that tells a trace from random bytes, at one compare per record.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Decompress } from "fzstd";
 import { UserError } from "../../spec/errors.js";
+import { gunzipChunks } from "./gunzip.js";
 import type { Batch, TraceSource } from "../trace.js";
 
 export const RECORD_BYTES = 24;
@@ -20,17 +23,37 @@ export function openFile(file: string): { fd: number; bytes: number } {
   }
 }
 
-export function isZstd(file: string, fd: number): boolean {
-  if (/\.zst$/i.test(file)) return true;
+export type Compression = "zstd" | "gzip" | "none";
+
+/** The file's compression: by its magic bytes (zstd 28 B5 2F FD, gzip 1F 8B), else by a .zst or .gz name. */
+export function compression(file: string, fd: number): Compression {
   const magic = new Uint8Array(4);
-  return readSync(fd, magic, 0, 4, 0) === 4 && magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd;
+  const got = readSync(fd, magic, 0, 4, 0);
+  if (got === 4 && magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd) return "zstd";
+  if (got >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return "gzip";
+  if (/\.zst$/i.test(file)) return "zstd";
+  if (/\.gz$/i.test(file)) return "gzip";
+  return "none";
 }
 
-/** File bytes as a stream of chunks, zstd-decompressed when the file is compressed. */
+export function isZstd(file: string, fd: number): boolean {
+  return compression(file, fd) === "zstd";
+}
+
+/**
+ * File bytes as a stream of chunks, decompressed when the file is zstd- or gzip-compressed;
+ * each chunk is valid until the next is asked for.
+ */
 export function* fileChunks(file: string, progress?: (done: number, total: number) => void, chunk = CHUNK): Generator<Uint8Array> {
   const { fd, bytes } = openFile(file);
+  const kind = compression(file, fd);
+  if (kind === "gzip") {
+    closeSync(fd);
+    yield* gunzipChunks(file, bytes, progress);
+    return;
+  }
   try {
-    const zstd = isZstd(file, fd);
+    const zstd = kind === "zstd";
     const buf = new Uint8Array(zstd ? 1 << 20 : chunk);
     const out: Uint8Array[] = [];
     const dec = zstd ? new Decompress((data) => void out.push(data)) : undefined;
@@ -47,7 +70,7 @@ export function* fileChunks(file: string, progress?: (done: number, total: numbe
       try {
         dec.push(got === 0 ? new Uint8Array(0) : buf.slice(0, got), got === 0);
       } catch (err) {
-        throw new UserError(`${file}: not a valid zstd stream (at compressed byte ${pos}): ${(err as Error).message}`);
+        throw new UserError(`${file}: zstd-compressed: not a valid zstd stream (at compressed byte ${pos}): ${(err as Error).message}`);
       }
       while (out.length) yield out.shift()!;
       if (got === 0) return;
@@ -55,6 +78,58 @@ export function* fileChunks(file: string, progress?: (done: number, total: numbe
   } finally {
     closeSync(fd);
   }
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * Check the next-access indices of records [0, n) of `rec`, the requests first+1 .. first+n
+ * (vtime, from 1): each must be -1 (or INT64_MAX, libCacheSim's other "never", rewritten to -1)
+ * or a later request no further than `limit`. Updates `largest` (for a limit known only at the
+ * end: compressed files), or throws naming the record.
+ */
+function checkNext(rec: Uint32Array, n: number, first: number, limit: number, largest: Largest, file: string, what: string): void {
+  for (let i = 0, k = 4; i < n; i++, k += 6) {
+    const lo = rec[k]!;
+    const hi = rec[k + 1]!;
+    if (hi === 0) {
+      if (lo > first + i + 1 && lo <= limit) {
+        if (lo > largest.index) {
+          largest.index = lo;
+          largest.at = first + i;
+        }
+        continue;
+      }
+    } else if (hi === 0xffffffff) {
+      if (lo === 0xffffffff) continue;
+    } else if (hi === 0x7fffffff && lo === 0xffffffff) {
+      rec[k] = rec[k + 1] = 0xffffffff;
+      continue;
+    } else if (hi < 0x80000000) {
+      const v = hi * TWO32 + lo;
+      if (v > first + i + 1 && v <= limit) {
+        if (v > largest.index) {
+          largest.index = v;
+          largest.at = first + i;
+        }
+        continue;
+      }
+    }
+    badNext(file, what, first + i, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), limit);
+  }
+}
+
+/** The largest next-access index seen and the record (from 0) that holds it. */
+interface Largest {
+  index: number;
+  at: number;
+}
+
+function badNext(file: string, what: string, t: number, found: bigint | number, limit: number): never {
+  const v = Number(found);
+  const range = Number.isFinite(limit) ? `${t + 2}..${limit}` : `above ${t + 1}`;
+  const why = v >= 0 && v <= t + 1 ? " (it points backwards): not an oracleGeneral trace?" : v > limit ? ` (beyond the trace's ${limit} requests): a head cut from a longer trace, or not an oracleGeneral trace?` : ": not an oracleGeneral trace?";
+  throw new UserError(`${file}: ${what}record ${t + 1} (byte ${t * RECORD_BYTES}): next-access index: expected -1 or a later request ${range}, found ${found}${why}`);
 }
 
 export function oracleSource(file: string): TraceSource {
@@ -69,17 +144,28 @@ export function oracleSource(file: string): TraceSource {
       const batch: Batch = { rec, n: 0 };
       let fill = 0;
       let consumed = 0;
+      const { fd, bytes } = openFile(file);
+      const kind = compression(file, fd);
+      // Plain files are checked whole before any work; compressed ones as they decompress.
+      if (kind === "none" && bytes % RECORD_BYTES !== 0) {
+        closeSync(fd);
+        const at = bytes - (bytes % RECORD_BYTES);
+        throw new UserError(`${file}: truncated oracleGeneral record at byte ${at}: the file size ${bytes} is not a multiple of the ${RECORD_BYTES}-byte record (${bytes % RECORD_BYTES} trailing bytes)`);
+      }
+      const what = kind === "none" ? "" : `${kind}-compressed: `;
+      const limit = kind === "none" ? bytes / RECORD_BYTES : Infinity;
+      const largest: Largest = { index: 0, at: 0 };
       const flush = function* (): Generator<Batch> {
         const n = Math.floor(fill / RECORD_BYTES);
         if (n === 0) return;
+        checkNext(rec, n, consumed / RECORD_BYTES, limit, largest, file, what);
         batch.n = n;
         yield batch;
         consumed += n * RECORD_BYTES;
         buf.copyWithin(0, n * RECORD_BYTES, fill);
         fill -= n * RECORD_BYTES;
       };
-      const { fd, bytes } = openFile(file);
-      if (!isZstd(file, fd)) {
+      if (kind === "none") {
         // Plain file: read straight into the record buffer behind the carried-over partial record.
         try {
           for (let pos = 0; ; ) {
@@ -107,9 +193,10 @@ export function oracleSource(file: string): TraceSource {
       }
       yield* flush();
       if (fill > 0) {
-        throw new UserError(`${file}: truncated oracleGeneral record at byte ${consumed}: expected ${RECORD_BYTES}-byte records, found ${fill} trailing bytes (data length ${consumed + fill} is not a multiple of ${RECORD_BYTES})`);
+        throw new UserError(`${file}: ${what}truncated oracleGeneral record at byte ${consumed}${what ? " of the decompressed data" : ""}: expected ${RECORD_BYTES}-byte records, found ${fill} trailing bytes (data length ${consumed + fill} is not a multiple of ${RECORD_BYTES})`);
       }
+      const requests = consumed / RECORD_BYTES;
+      if (largest.index > requests) badNext(file, what, largest.at, largest.index, requests);
     },
   };
 }
-

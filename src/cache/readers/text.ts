@@ -20,6 +20,9 @@ export interface CsvColumns {
 const BATCH = 1 << 16;
 const TWO32 = 4294967296;
 const KNOWN_ID_NAMES = ["id", "obj_id", "object_id", "key", "lbn", "lba", "row"];
+/** Header names taken as the time and size columns when --time-col/--size-col are not given (our writer emits time,id,size). */
+const KNOWN_TIME_NAMES = ["time", "timestamp", "clock_time", "ts"];
+const KNOWN_SIZE_NAMES = ["size", "obj_size", "object_size", "bytes"];
 
 /** Split a numeric or string id into u32 halves; returns false if `s` is empty. */
 export function parseId(s: string, out: Uint32Array, at: number): boolean {
@@ -184,10 +187,14 @@ export function textSource(file: string, format: Exclude<TraceFormat, "oracleGen
             const looksLikeHeader = format !== "txt" && (columns.header ?? !/^\s*-?\d/.test(fields[0]!));
             const header = looksLikeHeader ? fields.map((f) => f.trim()) : undefined;
             if (format === "csv") {
-              const named = header?.findIndex((h) => KNOWN_ID_NAMES.includes(h.toLowerCase())) ?? -1;
-              idCol = columns.id !== undefined ? resolveColumn(columns.id, header, file, "id") : named >= 0 ? named : 0;
-              timeCol = resolveColumn(columns.time, header, file, "time");
-              sizeCol = resolveColumn(columns.size, header, file, "size");
+              const named = (names: string[]): number => header?.findIndex((h) => names.includes(h.toLowerCase())) ?? -1;
+              const idNamed = named(KNOWN_ID_NAMES);
+              idCol = columns.id !== undefined ? resolveColumn(columns.id, header, file, "id") : idNamed >= 0 ? idNamed : 0;
+              timeCol = columns.time !== undefined ? resolveColumn(columns.time, header, file, "time") : named(KNOWN_TIME_NAMES);
+              sizeCol = columns.size !== undefined ? resolveColumn(columns.size, header, file, "size") : named(KNOWN_SIZE_NAMES);
+              // An inferred column never doubles one given or found before it.
+              if (columns.time === undefined && timeCol === idCol) timeCol = -1;
+              if (columns.size === undefined && (sizeCol === idCol || sizeCol === timeCol)) sizeCol = -1;
             }
             if (format === "embedding-csv") sizeCol = fields.length > 2 ? 2 : -1;
             need = Math.max(idCol, timeCol, sizeCol) + 1;
