@@ -69,7 +69,7 @@ export const Vision = z.object({
 });
 export type Vision = z.infer<typeof Vision>;
 
-export const MoeTransformerModel = z.object({
+const MoeTransformerShape = z.object({
   kind: z.literal("moe-transformer"),
   hidden: positiveInt,
   layers: positiveInt,
@@ -93,4 +93,39 @@ export const MoeTransformerModel = z.object({
   /** Values per int4 scale group (AWQ/GPTQ default 128). */
   int4GroupSize: positiveInt.default(128),
 });
+
+type Shape = z.infer<typeof MoeTransformerShape>;
+
+/**
+ * Cross-field checks (presets, workload files and imported Hugging Face configs alike): each
+ * issue carries its field path, what was expected and, as its input, what was found.
+ */
+function crossCheck(m: Shape, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string, input: unknown): void => ctx.addIssue({ code: "custom", path, message, input });
+  const a = m.attention;
+  if (!a.mla) {
+    // GQA: groups of heads / kvHeads query heads share one KV head (HF repeat_kv needs an exact multiple).
+    if (a.kvHeads > a.heads) issue(["attention", "kvHeads"], `expected at most attention.heads (${a.heads}) KV heads (HF num_key_value_heads <= num_attention_heads)`, a.kvHeads);
+    else if (a.heads % a.kvHeads !== 0) issue(["attention", "heads"], `expected a multiple of attention.kvHeads (${a.kvHeads}) query heads (HF num_attention_heads % num_key_value_heads == 0)`, a.heads);
+  }
+  if (a.layerTypes !== undefined && a.layerTypes.length !== m.layers) issue(["attention", "layerTypes"], `expected ${m.layers} entries (one per layer, layers = ${m.layers})`, a.layerTypes);
+  if (a.chunkSize === undefined && a.layerTypes?.includes("chunked")) issue(["attention", "chunkSize"], 'expected a chunk size, since attention.layerTypes lists "chunked" layers', a.chunkSize);
+  if (a.globalEvery !== undefined && a.globalEvery > m.layers) issue(["attention", "globalEvery"], `expected at most layers (${m.layers})`, a.globalEvery);
+  const e = m.moe;
+  if (e.topK > e.experts) issue(["moe", "topK"], `expected at most moe.experts (${e.experts}) experts per token (HF num_experts_per_tok <= the routed experts)`, e.topK);
+  if (e.layers !== undefined) {
+    const seen = new Set<number>();
+    e.layers.forEach((i, k) => {
+      if (i >= m.layers) issue(["moe", "layers", k], `expected a layer index from 0 to ${m.layers - 1} (layers = ${m.layers}; HF moe_layers)`, i);
+      else if (seen.has(i)) issue(["moe", "layers", k], "expected each MoE layer index once", i);
+      seen.add(i);
+    });
+  } else {
+    if (e.firstDense >= m.layers) issue(["moe", "firstDense"], `expected fewer dense first layers than layers (${m.layers}), leaving at least one MoE layer`, e.firstDense);
+    else if (e.every > m.layers - e.firstDense) issue(["moe", "every"], `expected at most ${m.layers - e.firstDense} (layers - moe.firstDense), leaving at least one MoE layer`, e.every);
+  }
+  if (m.vision && m.vision.patchSize > m.vision.imageSize) issue(["vision", "patchSize"], `expected at most vision.imageSize (${m.vision.imageSize})`, m.vision.patchSize);
+}
+
+export const MoeTransformerModel = MoeTransformerShape.superRefine(crossCheck);
 export type MoeTransformerModel = z.infer<typeof MoeTransformerModel>;
