@@ -139,3 +139,19 @@ describe("item 8: MoE cross-field checks (schema superRefine), parallelism and c
     expectUserError(strata(["llm", "train", "--model", "mixtral-8x7b", "--tokens", "1e12", "--seq-len", "65536"]), "--seq-len", "32,768");
   });
 });
+
+describe("item 4/8: sanity bounds on the spec's sizes", () => {
+  it("layers, widths, heads, experts, vocab and positions far beyond any model are refused with the field path", () => {
+    const m = structuredClone(resolveModel("mixtral-8x7b").spec!) as MoeTransformerModel;
+    const huge = { ...m, layers: 1e9, attention: { ...m.attention, heads: 2 ** 40 }, maxPosition: 1e12 };
+    try {
+      validate(MoeTransformerModel, huge, "huge.json", "MoE transformer model");
+      expect.unreachable();
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/at layers: expected a positive integer of at most 10,000 .*; found 1000000000/);
+      expect(msg).toContain("at attention.heads");
+      expect(msg).toContain("at maxPosition");
+    }
+  });
+});
