@@ -124,7 +124,7 @@ export function registerLlm(program: Command): void {
     });
 
   deploymentOptions(llm.command("context").description("largest context per sequence for batches of sequences, full vs hybrid KV"))
-    .option("--batch <list>", `comma-separated batch sizes (each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`, batchList, [1, 8, 32, 128])
+    .addOption(new Option("--batch <list>", `comma-separated batch sizes (each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`).argParser(batchList).default([1, 8, 32, 128], "1,8,32,128"))
     .action((o: Omit<DeployOpts, "batch"> & { batch: number[] }) => {
       const model = resolveModel(o.model);
       const rows = o.batch.map((b) => ({ batch: b, ...runFit({ ...o, batch: b }, model).result }));
@@ -134,7 +134,7 @@ export function registerLlm(program: Command): void {
     });
 
   const perf = deploymentOptions(llm.command("perf").description("prefill and decode latency, throughput and cost per batch (roofline over GEMMs, flash attention, all-reduce, all-to-all)"), { count: 8 })
-    .option("--batch <list>", `sequences served together (comma-separated for a sweep; each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`, batchList, [1])
+    .addOption(new Option("--batch <list>", `sequences served together (comma-separated for a sweep; each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`).argParser(batchList).default([1], "1"))
     .option("--prompt <n>", "prompt tokens per sequence (default 2048; prompt + output at most the model's maximum position)", positiveInt("--prompt", Number.MAX_SAFE_INTEGER))
     .option("--output-tokens <n>", "generated tokens per sequence (default 256)", positiveInt("--output-tokens", Number.MAX_SAFE_INTEGER))
     .option("--price <usd>", `price of one GPU-hour, for the cost per million tokens (at most ${BOUNDS.price.max})`, numberIn("--price", 0, BOUNDS.price.max, { minExclusive: true, what: "a price in $" }));

@@ -33,7 +33,7 @@ export function numberIn(flag: string, min: number, max: number, o: { integer?: 
   return (value: string): number => {
     const n = Number(value.trim());
     const what = o.what ?? (o.integer ? "an integer" : "a number");
-    const range = `${o.minExclusive ? "above" : "from"} ${show(min)} ${o.minExclusive ? "and at most" : "to"} ${show(max)}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${show(min)}` : `${o.minExclusive ? "above" : "from"} ${show(min)} ${o.minExclusive ? "and at most" : "to"} ${show(max)}`;
     const ok = value.trim() !== "" && Number.isFinite(n) && (o.minExclusive ? n > min : n >= min) && n <= max && (!o.integer || Number.isSafeInteger(n));
     if (!ok) throw new UserError(`${flag}: expected ${what} ${range}, found ${JSON.stringify(value)}`);
     return n;
