@@ -55,6 +55,33 @@ export function parallelism(o: Pick<FitOptions, "count" | "tp" | "pp" | "ep">): 
   return { tp, pp, ep };
 }
 
+/** Tensor-parallel degrees a model accepts (vLLM): they divide the query heads, and divide or are a multiple of the KV heads. */
+export function validTensorParallel(m: MoeTransformerModel, tp: number): boolean {
+  const a = m.attention;
+  if (a.heads % tp !== 0) return false;
+  if (a.mla) return true;
+  return tp >= a.kvHeads ? tp % a.kvHeads === 0 : a.kvHeads % tp === 0;
+}
+
+/**
+ * What vLLM refuses to start: tensor parallelism must divide the attention heads (ModelConfig
+ * verify_with_parallel_config: "Total number of attention heads must be divisible by tensor
+ * parallel size") and divide, or be a multiple of, the KV heads (QKVParallelLinear partitions or
+ * replicates them); pipeline parallelism at most one stage per layer. `flag` names the option that set tp.
+ */
+export function checkParallelism(m: MoeTransformerModel, par: Parallelism, flag = "--tp"): void {
+  const { tp, pp } = par;
+  if (!validTensorParallel(m, tp)) {
+    const ok: number[] = [];
+    for (let d = 1; d <= m.attention.heads; d++) if (validTensorParallel(m, d)) ok.push(d);
+    const heads = m.attention.mla ? `${m.attention.heads} attention heads` : `${m.attention.heads} attention heads and ${m.attention.kvHeads} KV heads`;
+    throw new UserError(
+      `${flag}: tensor parallel ${tp} cannot split the model's ${heads} (vLLM requires tp to divide the attention heads${m.attention.mla ? "" : ", and to divide or be a multiple of the KV heads"}); expected a tensor-parallel degree of ${ok.join(", ")}${flag === "--count" ? " (times --pp)" : ""}, found ${tp}`,
+    );
+  }
+  if (pp > m.layers) throw new UserError(`--pp: expected at most ${m.layers} pipeline stages (one per layer), found ${pp}`);
+}
+
 /** Largest single-sequence context for `free` bytes: all layers full, or chunked layers capped at window w. */
 export function contextFor(free: number, all: number, global: number, chunkedTotal: number, window: number | undefined): { full: number; hybrid: number } {
   if (free <= 0) return { full: 0, hybrid: 0 };
