@@ -54,32 +54,33 @@ export const KERNEL_CONSTANTS = {
   embedding: {
     /**
      * Forward (EmbeddingBag_updateOutputKernel_sum_mean, perf/embedding.ts embeddingForwardUs).
-     * All forward constants below are one joint fit (/tmp scratch, Nelder-Mead on mean |ln|) on
-     * every forward kernel of the 21 H100 traces (1416 kernels, the median of each table's three
-     * steps) plus 0.3 x micro.json embedding_bag (35 points >= 60 us, with the 37 us event
-     * floor): traces 23.9% -> 5.9% GMAE per kernel, micro 18.7% -> 11.3%.
+     * The forward constants below are one joint fit (Nelder-Mead on the mean |ln| error) on
+     * every forward kernel of the 21 H100 traces (1416 kernels; each table's median of its three
+     * steps) plus 0.3 x the error on micro.json embedding_bag (35 points >= 60 us, 37 us event
+     * floor): per traced kernel GMAE 23.9% -> 5.0%, micro 18.7% -> 12.7%.
      * Fixed cost of a forward kernel, us.
      */
-    forwardFixedUs: 2.33,
+    forwardFixedUs: 2.23,
     /**
      * Random-row gathers are latency-bound, not peak-bandwidth-bound: by Little's law a GPU
      * sustains (SMs x bytes in flight per SM) / DRAM latency, capped by streaming bandwidth.
-     * Same fit: 7090 B/SM gives 1.87 TB/s on H100 (132 SMs, the catalog's 500 ns) for the rows
-     * that miss L2 (was 5200, 1.37 TB/s, when every lookup paid bytes).
+     * Same fit: 59.6 row misses of one 128-byte line in flight per SM (7635 B; about the 62
+     * warps an SM holds, each waiting on one row), 1.95 TB/s of lines on H100 (132 SMs, the
+     * catalog's 500 ns). Was 5200 B (1.37 TB/s) when every lookup paid its row bytes.
      */
-    gatherBytesInFlightPerSm: 7090,
-    /** Dependent index + row load per lookup of one warp, in DRAM latencies (0.264 us on H100; same fit; was 0.4454 x waves alone). */
-    forwardLatencyDramLatencies: 0.527,
-    /** A chunk's prologue before its first lookup (offsets loads, 64-bit div/mod of the chunk index), in DRAM latencies (0.575 us on H100; same fit). */
-    forwardChunkDramLatencies: 1.15,
-    /** SM issue cycles per chunk (bag x 32 columns) when the GPU is full: the prologue's instructions (0.367 ns per chunk on 132 SMs at 1980 MHz; same fit). */
-    forwardChunkCycles: 95.8,
-    /** SM issue cycles per chunk-lookup when full, whatever the lanes used (50 ps per warp-lookup on H100: dim 16 costs as dim 32; same fit). */
-    forwardLookupCycles: 13.1,
-    /** Effective L2 capacity for a table's random rows, fraction of the catalog L2 (12 MB of H100's 50 MiB; same fit). */
-    forwardL2Fraction: 0.23,
-    /** Smooth maximum of the latency and throughput bounds: (lat^p + thr^p)^(1/p) (same fit; p = 2.4). */
-    forwardBoundExponent: 2.4,
+    gatherBytesInFlightPerSm: 7635,
+    /** Dependent index + row load per lookup of one warp, in DRAM latencies (0.262 us on H100; same fit; was 0.4454). */
+    forwardLatencyDramLatencies: 0.524,
+    /** A chunk's prologue before its first lookup (offsets loads, 64-bit div/mod of the chunk index), in DRAM latencies (0.671 us on H100; same fit). */
+    forwardChunkDramLatencies: 1.34,
+    /** SM issue cycles per chunk (bag x 32 columns) when the GPU is full: the prologue's instructions (0.372 ns per chunk on 132 SMs at 1980 MHz; same fit). */
+    forwardChunkCycles: 97.2,
+    /** SM issue cycles per chunk-lookup when full, whatever the lanes used (39 ps per warp-lookup on H100: dim 16 costs as dim 32; same fit). */
+    forwardLookupCycles: 10.2,
+    /** Effective L2 capacity for a table's random rows, fraction of the catalog L2 (5.2 MB of H100's 50 MiB; same fit). */
+    forwardL2Fraction: 0.1,
+    /** Smooth maximum of the latency and throughput bounds: (lat^p + thr^p)^(1/p), p = 2 (same fit: 2.0). */
+    forwardBoundExponent: 2,
     /** Warps the PyTorch kernel launches: grid 1024 x block (32, 8). */
     forwardWarps: 8192,
     /** Reused rows in a batch cost this fraction of a DRAM access (served by L2). Lin et al. Sec. IV-B. Used by the TBE models. */

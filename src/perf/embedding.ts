@@ -55,6 +55,9 @@ export function forwardL2MissFraction(gpu: Gpu, w: { rows?: number; lookups: num
   return u * miss((w.rows ?? Infinity) * w.rowBytes) + (1 - u) * miss(u * w.lookups * w.rowBytes);
 }
 
+/** L1 line: a warp's row load holds one line's miss slot in flight however few of its sectors it uses. */
+const LINE_BYTES = 128;
+
 /**
  * EmbeddingBag_updateOutputKernel_sum_mean (PyTorch, mode sum): grid 1024 x block (32, 8), one
  * warp per chunk of 32 columns of one bag (lanes = min(32, dim) do work), grid-stride over the
@@ -64,10 +67,11 @@ export function forwardL2MissFraction(gpu: Gpu, w: { rows?: number; lookups: num
  * Latency bound: each warp runs ceil(chunks / warps) chunks in turn, each a chain of dependent
  * loads (the prologue, then one per lookup), in DRAM latencies. Throughput bound: SM issue
  * cycles per chunk plus, for the lookups, the larger of SM issue cycles per chunk-lookup (a
- * dim-16 row costs a warp-lookup like a dim-32 one) and the bytes of the rows that miss L2 at
- * the Little's law gather bandwidth. The kernel moves from one bound to the other smoothly
- * (queueing on the memory system): a p-norm of the two. Constants: perf/constants.ts, fitted
- * on every forward kernel of the 21 H100 traces and micro.json embedding_bag.
+ * dim-16 row costs a warp-lookup like a dim-32 one) and the L2 misses at the Little's law
+ * gather bandwidth, each miss holding a 128-byte line in flight (so a dim-16 miss costs as much
+ * as a dim-32 one). The kernel moves from one bound to the other smoothly as queues fill: the
+ * p-norm of the two. Constants: perf/constants.ts, fitted on every forward kernel of the 21
+ * H100 traces and micro.json embedding_bag.
  */
 export function embeddingForwardUs(
   gpu: Gpu,
@@ -82,9 +86,10 @@ export function embeddingForwardUs(
   const waves = Math.ceil(chunks / warps);
   const latencyUs = waves * (E.forwardChunkDramLatencies + w.pooling * E.forwardLatencyDramLatencies) * gpu.dramLatencyNs * 1e-3;
   const cycles = smCyclesPerUs(gpu);
-  const missBytes = lookups * bytes * forwardL2MissFraction(gpu, { rows: w.rows, lookups, rowBytes: bytes, uniqueFraction: w.uniqueFraction });
+  const miss = forwardL2MissFraction(gpu, { rows: w.rows, lookups, rowBytes: bytes, uniqueFraction: w.uniqueFraction });
+  const missLineBytes = miss * lookups * chunksPerBag * Math.max(LINE_BYTES, bytes / chunksPerBag);
   const issueUs = (lookups * chunksPerBag * E.forwardLookupCycles) / cycles;
-  const dramUs = (missBytes / gatherBandwidthBytesPerSec(gpu)) * 1e6;
+  const dramUs = (missLineBytes / gatherBandwidthBytesPerSec(gpu)) * 1e6;
   const throughputUs = (chunks * E.forwardChunkCycles) / cycles + Math.max(issueUs, dramUs);
   const p = E.forwardBoundExponent;
   return E.forwardFixedUs + (latencyUs ** p + throughputUs ** p) ** (1 / p);
