@@ -34,7 +34,7 @@ export function kernelAccuracy(micro: Micro) {
   return [
     fam("gemm fp32 (addmm)", m.gemm_fp32.map((g) => [gemmUs(gpu, g.M, g.N, g.K, 1, "fp32"), g.ms * 1000])),
     fam("bmm (dot interaction)", m.bmm_interaction.map((b) => [bmmUs(gpu, b.F, b.F, b.d, b.B, "fp32"), b.ms * 1000])),
-    fam("embedding bag forward", m.embedding_bag.map((e) => [embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, e.batch * e.pooling) }), e.fwd_ms * 1000])),
+    fam("embedding bag forward", m.embedding_bag.map((e) => [embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, rows: e.rows, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, e.batch * e.pooling) }), e.fwd_ms * 1000])),
   ];
 }
 

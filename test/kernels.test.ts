@@ -30,13 +30,40 @@ describe("kernel models vs micro.json (H100)", () => {
     expect(gmae(errs)).toBeLessThan(0.35);
   });
 
-  it("embedding-bag forward: GMAE <= 30%", () => {
+  it("embedding-bag forward: GMAE <= 15%", () => {
     const errs = micro.embedding_bag
       .filter((e: { fwd_ms: number }) => e.fwd_ms >= 0.06)
       .map((e: { rows: number; dim: number; pooling: number; batch: number; fwd_ms: number }) =>
-        within(embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, e.batch * e.pooling) }), e.fwd_ms));
+        within(embeddingForwardUs(gpu, { bags: e.batch, pooling: e.pooling, dim: e.dim, rows: e.rows, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, e.rows, e.batch * e.pooling) }), e.fwd_ms));
     expect(errs.length).toBeGreaterThan(10);
-    expect(gmae(errs)).toBeLessThan(0.3);
+    expect(gmae(errs)).toBeLessThan(0.15);
+  });
+
+  // Forward kernels from the H100 traces (../shared/groundtruth/h100/traces, median of three
+  // steps; the tables' shapes from their workload files): narrow rows are bound by warps, not
+  // bytes, and L2-resident tables run faster than DRAM-bound ones of the same shape.
+  it("embedding-bag forward: traced H100 kernels within 20%", () => {
+    const traced = [
+      { name: "dev20 t3", rows: 629067, dim: 16, pooling: 80, bags: 16384, us: 88.6 },
+      { name: "dev20 t25", rows: 17770, dim: 16, pooling: 80, bags: 16384, us: 67.6 },
+      { name: "dev20 t14", rows: 1461414, dim: 16, pooling: 1, bags: 16384, us: 9.1 },
+      { name: "dev12 t11", rows: 1143000, dim: 16, pooling: 80, bags: 8192, us: 51.5 },
+      { name: "dev11 t12", rows: 2147594, dim: 32, pooling: 80, bags: 8192, us: 59.6 },
+      { name: "dev10 t13", rows: 20705, dim: 64, pooling: 80, bags: 8192, us: 66.0 },
+      { name: "dev10 t16", rows: 3156154, dim: 64, pooling: 80, bags: 8192, us: 112.0 },
+      { name: "dev04 t0", rows: 1000000, dim: 128, pooling: 10, bags: 4096, us: 22.0 },
+      { name: "dev17 t13", rows: 1622467, dim: 32, pooling: 80, bags: 256, us: 23.6 },
+      { name: "dev09 t0", rows: 1000000, dim: 64, pooling: 100, bags: 128, us: 29.4 },
+    ];
+    const pred = (t: (typeof traced)[number], g = gpu): number =>
+      embeddingForwardUs(g, { ...t, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, t.rows, t.bags * t.pooling) });
+    for (const t of traced) expect(Math.abs(Math.log(pred(t) / t.us)), t.name).toBeLessThan(Math.log(1.2));
+    // Half the lanes of a dim-16 warp idle: it costs more than half a dim-32 lookup.
+    const d16 = pred({ ...traced[3]!, dim: 16 });
+    expect(d16).toBeGreaterThan(0.6 * pred({ ...traced[3]!, dim: 32 }));
+    // H200: same SMs, clock, DRAM latency and L2 as H100, so the same forward; A100 is slower.
+    expect(pred(traced[0]!, getGpu("h200-sxm-141gb"))).toBeCloseTo(pred(traced[0]!), 6);
+    expect(pred(traced[0]!, getGpu("a100-sxm-80gb"))).toBeGreaterThan(pred(traced[0]!));
   });
 
   it("unique fraction of Zipf batches within 0.06 of the measured one", () => {

@@ -52,20 +52,38 @@ export const KERNEL_CONSTANTS = {
     fixedUs: 3.81,
   },
   embedding: {
-    /** Forward (EmbeddingBag_updateOutputKernel): fixed us, from the 21 H100 traces' forward kernels. */
-    forwardFixedUs: 4.61,
+    /**
+     * Forward (EmbeddingBag_updateOutputKernel_sum_mean, perf/embedding.ts embeddingForwardUs).
+     * The forward constants below are one joint fit (Nelder-Mead on the mean |ln| error) on
+     * every forward kernel of the 21 H100 traces (1416 kernels; each table's median of its three
+     * steps) plus 0.3 x the error on micro.json embedding_bag (35 points >= 60 us, 37 us event
+     * floor): per traced kernel GMAE 23.9% -> 5.0%, micro 18.7% -> 12.7%.
+     * Fixed cost of a forward kernel, us.
+     */
+    forwardFixedUs: 2.23,
     /**
      * Random-row gathers are latency-bound, not peak-bandwidth-bound: by Little's law a GPU
      * sustains (SMs x bytes in flight per SM) / DRAM latency, capped by streaming bandwidth.
-     * Bytes in flight per SM fitted on the 21 H100 traces only (it reproduces the earlier fit
-     * of 0.41 x 3.35 TB/s = 1.37 TB/s with 132 SMs and the catalog's 500 ns Hopper latency).
+     * Same fit: 59.6 row misses of one 128-byte line in flight per SM (7635 B; about the 62
+     * warps an SM holds, each waiting on one row), 1.95 TB/s of lines on H100 (132 SMs, the
+     * catalog's 500 ns). Was 5200 B (1.37 TB/s) when every lookup paid its row bytes.
      */
-    gatherBytesInFlightPerSm: 5200,
-    /** Dependent-load latency per lookup per wave of warps, in DRAM latencies (0.2227 us on H100 at 500 ns, same fit). */
-    forwardLatencyDramLatencies: 0.4454,
+    gatherBytesInFlightPerSm: 7635,
+    /** Dependent index + row load per lookup of one warp, in DRAM latencies (0.262 us on H100; same fit; was 0.4454). */
+    forwardLatencyDramLatencies: 0.524,
+    /** A chunk's prologue before its first lookup (offsets loads, 64-bit div/mod of the chunk index), in DRAM latencies (0.671 us on H100; same fit). */
+    forwardChunkDramLatencies: 1.34,
+    /** SM issue cycles per chunk (bag x 32 columns) when the GPU is full: the prologue's instructions (0.372 ns per chunk on 132 SMs at 1980 MHz; same fit). */
+    forwardChunkCycles: 97.2,
+    /** SM issue cycles per chunk-lookup when full, whatever the lanes used (39 ps per warp-lookup on H100: dim 16 costs as dim 32; same fit). */
+    forwardLookupCycles: 10.2,
+    /** Effective L2 capacity for a table's random rows, fraction of the catalog L2 (5.2 MB of H100's 50 MiB; same fit). */
+    forwardL2Fraction: 0.1,
+    /** Smooth maximum of the latency and throughput bounds: (lat^p + thr^p)^(1/p), p = 2 (same fit: 2.0). */
+    forwardBoundExponent: 2,
     /** Warps the PyTorch kernel launches: grid 1024 x block (32, 8). */
     forwardWarps: 8192,
-    /** Reused rows in a batch cost this fraction of a DRAM access (served by L2). Lin et al. Sec. IV-B. */
+    /** Reused rows in a batch cost this fraction of a DRAM access (served by L2). Lin et al. Sec. IV-B. Used by the TBE models. */
     l2ReuseCost: 0.3,
     /** Backward gather (index_select): one 32-thread block per lookup; per-block cost on one SM in SM cycles (0.0791 us at 1980 MHz, traces fit). */
     backwardBlockCycles: 156.6,

@@ -40,21 +40,59 @@ export function smCyclesPerUs(gpu: Gpu): number {
   return gpu.smCount * gpu.boostClockMHz;
 }
 
+/**
+ * Fraction of a forward's row loads that miss L2. A row looked up for the first time in the batch
+ * is still cached from earlier steps with the probability that the table fits the effective L2
+ * (capacity / table bytes, the LRU hit rate of uniformly accessed rows); a repeat within the batch
+ * hits unless the batch's distinct rows overflow it (capacity / distinct bytes). Zipf batches
+ * repeat hot rows, so their low unique fraction keeps them in L2. Without `rows` every first
+ * touch misses.
+ */
+export function forwardL2MissFraction(gpu: Gpu, w: { rows?: number; lookups: number; rowBytes: number; uniqueFraction: number }): number {
+  const cache = gpu.l2Bytes * E.forwardL2Fraction;
+  const miss = (bytes: number): number => (bytes > cache ? 1 - cache / bytes : 0);
+  const u = Math.min(1, Math.max(0, w.uniqueFraction));
+  return u * miss((w.rows ?? Infinity) * w.rowBytes) + (1 - u) * miss(u * w.lookups * w.rowBytes);
+}
+
+/** L1 line: a warp's row load holds one line's miss slot in flight however few of its sectors it uses. */
+const LINE_BYTES = 128;
+
+/**
+ * EmbeddingBag_updateOutputKernel_sum_mean (PyTorch, mode sum): grid 1024 x block (32, 8), one
+ * warp per chunk of 32 columns of one bag (lanes = min(32, dim) do work), grid-stride over the
+ * bags x ceil(dim / 32) chunks. A chunk reads its bag's offsets and divides its 64-bit chunk
+ * index, then runs `pooling` iterations of a dependent index load, row load and add.
+ *
+ * Latency bound: each warp runs ceil(chunks / warps) chunks in turn, each a chain of dependent
+ * loads (the prologue, then one per lookup), in DRAM latencies. Throughput bound: SM issue
+ * cycles per chunk plus, for the lookups, the larger of SM issue cycles per chunk-lookup (a
+ * dim-16 row costs a warp-lookup like a dim-32 one) and the L2 misses at the Little's law
+ * gather bandwidth, each miss holding a 128-byte line in flight (so a dim-16 miss costs as much
+ * as a dim-32 one). The kernel moves from one bound to the other smoothly as queues fill: the
+ * p-norm of the two. Constants: perf/constants.ts, fitted on every forward kernel of the 21
+ * H100 traces and micro.json embedding_bag.
+ */
 export function embeddingForwardUs(
   gpu: Gpu,
-  w: { bags: number; pooling: number; dim: number; elementBytes: number; uniqueFraction: number },
+  w: { bags: number; pooling: number; dim: number; elementBytes: number; uniqueFraction: number; rows?: number },
 ): number {
   const lookups = w.bags * w.pooling;
   const bytes = rowBytes(w.dim, w.elementBytes);
-  // Unique rows come from HBM; repeats within the batch are mostly L2 hits.
-  const effectiveBytes = lookups * bytes * (w.uniqueFraction + (1 - w.uniqueFraction) * E.l2ReuseCost);
-  const bandwidthUs = (effectiveBytes / gatherBandwidthBytesPerSec(gpu)) * 1e6;
-  // Each warp sums one bag's 32-column chunk with dependent loads; warps beyond what the GPU
-  // holds (64 per SM) run in further waves.
+  const chunksPerBag = Math.ceil(w.dim / 32);
+  const chunks = w.bags * chunksPerBag;
+  // 8192 warps fit at once on H100 (64 per SM); more chunks run in further waves.
   const warps = Math.min(E.forwardWarps, gpu.smCount * 64);
-  const waves = Math.ceil((w.bags * Math.ceil(w.dim / 32)) / warps);
-  const latencyUs = waves * w.pooling * E.forwardLatencyDramLatencies * gpu.dramLatencyNs * 1e-3;
-  return E.forwardFixedUs + Math.max(bandwidthUs, latencyUs);
+  const waves = Math.ceil(chunks / warps);
+  const latencyUs = waves * (E.forwardChunkDramLatencies + w.pooling * E.forwardLatencyDramLatencies) * gpu.dramLatencyNs * 1e-3;
+  const cycles = smCyclesPerUs(gpu);
+  const miss = forwardL2MissFraction(gpu, { rows: w.rows, lookups, rowBytes: bytes, uniqueFraction: w.uniqueFraction });
+  const missLineBytes = miss * lookups * chunksPerBag * Math.max(LINE_BYTES, bytes / chunksPerBag);
+  const issueUs = (lookups * chunksPerBag * E.forwardLookupCycles) / cycles;
+  const dramUs = (missLineBytes / gatherBandwidthBytesPerSec(gpu)) * 1e6;
+  const throughputUs = (chunks * E.forwardChunkCycles) / cycles + Math.max(issueUs, dramUs);
+  const p = E.forwardBoundExponent;
+  return E.forwardFixedUs + (latencyUs ** p + throughputUs ** p) ** (1 / p);
 }
 
 export function embeddingBackwardUs(gpu: Gpu, w: { lookups: number; dim: number; elementBytes: number }): number {

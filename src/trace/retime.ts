@@ -114,7 +114,7 @@ function embeddingBagShape(k: TracedKernel) {
     const bags = d[2][0];
     if (bags <= 0 || lookups <= 0) continue;
     // The trace does not record the index distribution: uniform (the ratio barely depends on it).
-    return { bags, pooling: lookups / bags, dim, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, rows, lookups) };
+    return { bags, pooling: lookups / bags, dim, rows, elementBytes: 4, uniqueFraction: uniqueFraction({ kind: "uniform" }, rows, lookups) };
   }
   return undefined;
 }
