@@ -1,7 +1,7 @@
 /** `strata llm info MODEL`: architecture, parameters, memory, where it fits, and the facts registry with sources. */
 import { getGpu } from "../catalog/gpus.js";
 import { factsFor } from "../llm/facts.js";
-import { fitModel } from "../llm/fit.js";
+import { fitModel, validTensorParallel } from "../llm/fit.js";
 import { layerCounts } from "../llm/layers.js";
 import { kvPerToken, weightBytes } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
@@ -42,6 +42,8 @@ export function describeLlm(m: ResolvedModel): string[] {
       table(["GPUs", "bf16", "fp8", "int4"], ([["h100-sxm-80gb", 1], ["h100-sxm-80gb", 8], ["h200-sxm-141gb", 8], ["b200", 8]] as const).map(([g, n]) => [
         `${n} x ${g}`,
         ...(["bf16", "fp8", "int4"] as const).map((w) => {
+          // Tensor parallelism must divide the heads as the engines require (llm/fit.ts).
+          if (!validTensorParallel(s, n)) return "- (tp)";
           const r = fitModel(s, getGpu(g), { weights: w, kv: "bf16", count: n });
           return r.fits ? `${shortCount(r.maxContextTokens)} / ${shortCount(r.maxContextTokensHybrid)}` : "no";
         }),
