@@ -75,16 +75,17 @@ describe.skipIf(!available)("strata sweep --redis with strata worker", () => {
     const name = `redis-loss-${process.pid}-${Date.now()}`;
     // One chunk, long enough to be killed in the middle of.
     writeFileSync(spec, JSON.stringify({
-      command: "plan", base: example("dlrm-kaggle-b2048"), flags: { "--strategy": "greedy" }, chunk: 1000,
-      grid: { name: [name], "--cluster": ["1x2-h100-sxm-80gb", "1x4-h100-sxm-80gb", "1x8-h100-sxm-80gb"], "training.batchSize": [512, 1024, 2048, 4096, 8192, 16384], "model.tables[2].pooling": [1, 2, 4, 8] },
+      command: "plan", base: "preset:mlperf-dlrm-dcnv2", flags: { "--strategy": "search" }, chunk: 1000,
+      grid: { name: [name], "--cluster": ["2x8-h100-sxm-80gb", "4x8-h100-sxm-80gb", "8x8-h100-sxm-80gb"], "training.batchSize": [16384, 32768, 65536, 131072, 262144, 524288], "model.tables[20].pooling": [50, 100, 150, 200] },
     }));
     const startWorker = () => {
       const w = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/cli/main.ts`, "worker", "--redis", URL, "--concurrency", "1", "--lock-ms", "1000"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       w.stderr.on("data", (d) => (err += d));
       const ready = new Promise<void>((resolve) => w.stderr.on("data", () => err.includes("at once") && resolve()));
+      const started = new Promise<void>((resolve) => w.stderr.on("data", () => err.includes("started") && resolve()));
       const exited = new Promise<number | null>((resolve) => w.on("exit", (code) => resolve(code)));
-      return { w, ready, exited, err: () => err };
+      return { w, ready, started, exited, err: () => err };
     };
     const a = startWorker();
     await a.ready;
@@ -92,18 +93,18 @@ describe.skipIf(!available)("strata sweep --redis with strata worker", () => {
     let stdout = "";
     sweep.stdout.on("data", (d) => (stdout += d));
     const sweepDone = new Promise<number | null>((resolve) => sweep.on("exit", (code) => resolve(code)));
-    // Worker a takes the chunk as soon as it is enqueued; kill it before it can finish.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Worker a takes the chunk as soon as it is enqueued; kill it as it starts.
+    await a.started;
     a.w.kill("SIGKILL");
     await a.exited;
-    expect(a.err()).not.toMatch(/configurations in/);
+    expect(a.err()).not.toMatch(/configurations in /);
     const b = startWorker();
     try {
       expect(await sweepDone).toBe(0);
       const doc = JSON.parse(stdout) as { runs: number; results: Array<{ index: number; result?: unknown }> };
       expect(doc.runs).toBe(72);
       expect(doc.results.every((r, i) => r.index === i && r.result)).toBe(true);
-      expect(b.err()).toMatch(/configurations in/);
+      expect(b.err()).toMatch(/configurations in /);
     } finally {
       b.w.kill("SIGTERM");
     }

@@ -52,7 +52,7 @@ export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done:
   const threads = Math.min(workers, all.length);
   // Loaded here: every other command (and a one-worker sweep) starts without it.
   const { Piscina } = await import("piscina");
-  const pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  const pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   try {
     await Promise.all(all.map(async (t, i) => {
       results[i] = (await pool.run(t)) as SweepRow[];

@@ -48,6 +48,13 @@ export function redisConnection(url: string): RedisConnection {
   };
 }
 
+/** A client for BullMQ (which takes ioredis as a peer: in ESM it wants a client, not options). */
+export async function redisClient(url: string) {
+  const connection = redisConnection(url);
+  const { Redis } = await import("ioredis");
+  return new Redis(connection);
+}
+
 /** The sweep's identity: its tasks (command, base workload, flags, configurations, chunking). */
 export function sweepHash(all: readonly SweepTask[]): string {
   return createHash("sha256").update(JSON.stringify(all)).digest("hex").slice(0, 32);
@@ -58,7 +65,7 @@ export function sweepHash(all: readonly SweepTask[]): string {
  * order. A chunk that failed every attempt becomes error rows for its configurations.
  */
 export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (done: number) => void = () => {}, pollMs = 200): Promise<SweepRow[]> {
-  const connection = redisConnection(url);
+  const connection = await redisClient(url);
   const { FlowProducer, Queue } = await import("bullmq");
   // Chunks for many hosts: about 64 tasks, at most 256 configurations each (fewer jobs to poll).
   const all = tasks(plan, plan.spec.chunk ?? Math.max(1, Math.min(256, Math.ceil(plan.configs.length / 64))));
@@ -101,5 +108,6 @@ export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (do
   } finally {
     await flow.close();
     await queue.close();
+    await connection.quit();
   }
 }
