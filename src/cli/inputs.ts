@@ -19,7 +19,11 @@ function checked(file: string, field: string, check: () => unknown): void {
 }
 
 export function readWorkload(file: string): Workload {
-  const w = loadWorkload(file);
+  return checkCatalogNames(loadWorkload(file), file);
+}
+
+/** The catalog names a workload refers to (GPU, cluster, node) exist; errors name `file` and the field. */
+export function checkCatalogNames(w: Workload, file: string): Workload {
   const h = w.hardware;
   if ("gpu" in h && !listGpus().some((g) => g.id === h.gpu)) {
     throw new UserError(`${file}: at hardware.gpu: unknown GPU "${h.gpu}"; expected one of ${listGpus().map((g) => g.id).join(", ")} (see \`strata catalog\`)`);

@@ -2,15 +2,16 @@
 import { Option, type Command } from "commander";
 import { getGpu } from "../catalog/gpus.js";
 import { UserError } from "../spec/errors.js";
-import { KvPrecision, WeightPrecision, type MoeTransformerModel } from "../spec/moe-transformer.js";
+import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
 import { parseDocument, readText } from "../spec/load.js";
-import { checkParallelism, fitModel, parallelism, type FitOptions, type FitResult } from "../llm/fit.js";
+import type { FitResult } from "../llm/fit.js";
 import { BOUNDS, assertFinite, assertFiniteText, listOf, numberIn } from "../llm/bounds.js";
 import { SERVING } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
-import { requireSpec, resolveModel, type ResolvedModel } from "../llm/presets.js";
+import { requireSpec, resolveModel } from "../llm/presets.js";
 import { importHfConfig } from "../llm/hf-import.js";
-import { servePerf, type PerfComponent } from "../llm/perf.js";
+import type { PerfComponent } from "../llm/perf.js";
+import { fitJson, perfJson, perfRuns, runFit, type DeployOpts as DeployOptsBase } from "../llm/deploy.js";
 import { impliedMfu, peakFlops, trainFlopsPerToken, trainPlan, type TrainPrecision } from "../llm/train.js";
 import { factsFor } from "../llm/facts.js";
 import { listLlmPresets } from "../llm/presets.js";
@@ -55,17 +56,7 @@ const tokens = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLoca
 /** Free memory for KV per GPU: never printed negative. */
 const freeGB = (b: number): string => (b >= 0 ? `${GB(b)} GB for KV` : `0 GB for KV (short by ${GB(-b)} GB)`);
 
-interface DeployOpts {
-  model: string;
-  gpu: string;
-  count: number;
-  weights: "bf16" | "fp8" | "int4";
-  kv: "bf16" | "fp8";
-  tp?: number;
-  pp?: number;
-  ep?: number;
-  batch?: number;
-  utilization?: number;
+interface DeployOpts extends DeployOptsBase {
   json?: boolean;
 }
 
@@ -81,13 +72,6 @@ function deploymentOptions(cmd: Command, defaults: { count?: number } = {}): Com
     .option("--ep <n>", "expert-parallel degree within the tp group", gpuCount("--ep"))
     .option("--utilization <f>", `share of GPU memory the engine may use, ${BOUNDS.utilization.min} to ${BOUNDS.utilization.max} (vLLM default ${SERVING.memoryUtilization})`, numberIn("--utilization", BOUNDS.utilization.min, BOUNDS.utilization.max, { what: "a fraction" }))
     .option("--json", "print JSON");
-}
-
-function runFit(o: DeployOpts, model: ResolvedModel = resolveModel(o.model)): { result: FitResult; name: string; spec: MoeTransformerModel } {
-  const spec = requireSpec(model);
-  const opts: FitOptions = { weights: o.weights, kv: o.kv, count: o.count, tp: o.tp, pp: o.pp, ep: o.ep, batch: o.batch, utilization: o.utilization };
-  checkParallelism(spec, parallelism(opts), o.tp !== undefined ? "--tp" : "--count");
-  return { result: fitModel(spec, getGpu(o.gpu), opts), name: model.name, spec };
 }
 
 function assumptions(r: FitResult): string[] {
@@ -107,7 +91,7 @@ export function registerLlm(program: Command): void {
     .action((o: DeployOpts) => {
       const { result: r, name } = runFit(o);
       if (o.json) {
-        return printFinite({ fits: r.fits, params: r.params, weightsBytes: r.weightsBytes, kvBytesPerToken: r.kvBytesPerToken, maxContextTokens: r.maxContextTokens, maxContextTokensHybrid: r.maxContextTokensHybrid });
+        return printFinite(fitJson(r));
       }
       const d = r.detail;
       const naive = r.maxContextTokens;
@@ -148,22 +132,8 @@ export function registerLlm(program: Command): void {
         throw new UserError(`--prompt ${prompt} + --output-tokens ${output}: expected at most the model's ${tokens(spec.maxPosition)} positions per sequence (maxPosition, HF max_position_embeddings), found ${tokens(prompt + output)} tokens`);
       }
       const ms = (us: number): number => Number((us / 1000).toFixed(3));
-      const runs = o.batch.map((batch) => {
-        const fit = runFit({ ...o, batch }, m).result;
-        const r = servePerf(spec, getGpu(o.gpu), { weights: o.weights, kv: o.kv, par: fit.detail.parallelism, batch, prompt, output });
-        // $ per million tokens: every GPU billed for the phase's time.
-        const cost = (tokensPerSec: number): number | undefined => (o.price === undefined ? undefined : Number(((o.price * r.gpus) / 3600 / tokensPerSec * 1e6).toFixed(4)));
-        // Fits when every sequence's prompt + output fits the KV cache (all-layers accounting, as vLLM 0.8).
-        return { batch, fit, r, fits: prompt + output <= fit.maxContextTokens, inputCost: cost(r.prefill.tokensPerSec), outputCost: cost(r.decode.tokensPerSec) };
-      });
-      const json = (x: (typeof runs)[number]) => ({
-        batch: x.batch,
-        fits: x.fits,
-        prefill: { latencyMs: ms(x.r.prefill.us), tokensPerSec: Math.round(x.r.prefill.tokensPerSec), tokensPerSecPerGpu: Math.round(x.r.prefill.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(x.r.prefill.byComponent).map(([k, v]) => [k, ms(v)])) },
-        decode: { context: x.r.decode.context, stepMs: ms(x.r.decode.us), tokensPerSec: Math.round(x.r.decode.tokensPerSec), tokensPerSecPerGpu: Math.round(x.r.decode.tokensPerSecPerGpu), byComponentMs: Object.fromEntries(Object.entries(x.r.decode.byComponent).map(([k, v]) => [k, ms(v)])) },
-        requestMs: ms(x.r.requestUs),
-        ...(x.inputCost !== undefined ? { usdPerMillionInputTokens: x.inputCost, usdPerMillionOutputTokens: x.outputCost } : {}),
-      });
+      const runs = perfRuns(o, m, o.batch, prompt, output);
+      const json = perfJson;
       if (o.json) return printFinite(runs.length === 1 ? json(runs[0]!) : { rows: runs.map(json) });
       const first = runs[0]!;
       const par = first.fit.detail.parallelism;

@@ -5,7 +5,7 @@ import type { PlanResult } from "../shard/types.js";
 import { resolveCluster } from "../catalog/clusters.js";
 import { readWorkload } from "./inputs.js";
 import { UserError } from "../spec/errors.js";
-import { isDlrm } from "../spec/workload.js";
+import { isDlrm, workloadClusterId } from "../spec/workload.js";
 import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { table } from "../report/format.js";
 import { SingleBar, Presets } from "cli-progress";
@@ -15,6 +15,7 @@ import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 import { IMPLEMENTATIONS } from "../spec/workload.js";
 import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
+import { planJson } from "../report/plan-json.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
 
@@ -34,7 +35,7 @@ export function registerPlan(program: Command): void {
     .action(async (file: string, opts: HostFlags & { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
       const w = readWorkload(file);
       if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
-      const clusterId = opts.cluster ?? ("cluster" in w.hardware ? w.hardware.cluster : w.hardware.count > 1 ? `1x${w.hardware.count}-${w.hardware.gpu}` : undefined);
+      const clusterId = opts.cluster ?? workloadClusterId(w);
       if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID, hardware.cluster, or hardware.count > 1 GPUs in one host`);
       if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
       if (opts.commPrecision !== undefined && !(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
@@ -45,17 +46,7 @@ export function registerPlan(program: Command): void {
       const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined, host: host.factors, onStage: progress.stage }).finally(progress.stop);
       if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
-        return printJson({
-          feasible: p.feasible,
-          stepMs: ms(p.stepUs),
-          hostBound: p.hostBound,
-          samplesPerSec: Math.round(p.samplesPerSec),
-          shards: p.shards.map((s) => ({ table: s.table, type: s.type, ranks: s.ranks, rows: s.rows, cols: s.cols })),
-          perRank: p.perRank.map((r) => ({ rank: r.rank, hbmBytes: Math.round(r.hbmBytes), embeddingMs: ms(r.embeddingUs), denseMs: ms(r.denseUs), computeMs: ms(r.computeUs), commMs: ms(r.commUs), a2aSendBytes: Math.round(r.a2aSendBytes) })),
-          imbalance: Number(p.imbalance.toFixed(4)),
-          strategy: p.strategy,
-          ...(p.infeasibleReason ? { infeasibleReason: p.infeasibleReason } : {}),
-        });
+        return printJson(planJson(p));
       }
       const tables = tableInfos(w);
       const counts = new Map<string, number>();

@@ -17,9 +17,9 @@ export async function buildProgram(only?: "cache"): Promise<Command> {
   // `strata cache ...` is benchmarked as a whole command (BENCHMARKS.md), start-up included: it
   // loads only its own modules; every other command line loads them all.
   if (only !== "cache") {
-    const [demo, predict, timeline, catalog, imp, trace, calibrate, plan, preset, llm, tier] = await Promise.all([
+    const [demo, predict, timeline, catalog, imp, trace, calibrate, plan, preset, llm, tier, sweep, worker] = await Promise.all([
       import("./demo.js"), import("./predict.js"), import("./timeline.js"), import("./catalog.js"), import("./import.js"),
-      import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"), import("./tier.js"),
+      import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"), import("./tier.js"), import("./sweep.js"), import("./worker.js"),
     ]);
     demo.registerDemo(program);
     predict.registerPredict(program);
@@ -32,6 +32,8 @@ export async function buildProgram(only?: "cache"): Promise<Command> {
     preset.registerPreset(program);
     llm.registerLlm(program);
     tier.registerTier(program);
+    sweep.registerSweep(program);
+    worker.registerWorker(program);
   }
   registerCache(program);
   return program;

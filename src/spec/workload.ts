@@ -161,3 +161,9 @@ export function crossOf(model: DlrmModel): { layers: number; rank: number } {
 export function tableDim(model: DlrmModel, t: EmbeddingTable): number {
   return t.dim ?? model.embeddingDim;
 }
+
+/** The cluster a workload's hardware names: hardware.cluster, or one host of hardware.count > 1 GPUs. */
+export function workloadClusterId(w: Workload): string | undefined {
+  const h = w.hardware;
+  return "cluster" in h ? h.cluster : h.count > 1 ? `1x${h.count}-${h.gpu}` : undefined;
+}

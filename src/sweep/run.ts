@@ -1,0 +1,139 @@
+/**
+ * One configuration of a sweep, run as its command would run it: the library calls the command
+ * makes and the JSON it prints. Plain data in, plain JSON out (no wall-clock fields), so a
+ * configuration's result is the same in any process, thread or host that runs it.
+ */
+import { resolveCluster } from "../catalog/clusters.js";
+import { checkCatalogNames } from "../cli/inputs.js";
+import { tierRun } from "../cli/tier.js";
+import { resolveHost } from "../host/setting.js";
+import { BOUNDS, assertFinite, numberIn } from "../llm/bounds.js";
+import { fitJson, perfJson, perfRuns, runFit, type DeployOpts } from "../llm/deploy.js";
+import { requireSpec, resolveModel } from "../llm/presets.js";
+import { predictWorkload } from "../predict.js";
+import { planJson } from "../report/plan-json.js";
+import { predictionJson } from "../report/prediction.js";
+import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
+import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
+import { UserError } from "../spec/errors.js";
+import { validate } from "../spec/load.js";
+import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
+import { isDlrm, Workload, workloadClusterId } from "../spec/workload.js";
+import { parsePath, setPath, type Configuration, type Params } from "./expand.js";
+import type { SweepCommand } from "./spec.js";
+
+/** What a worker gets: the command, the base workload and fixed flags, and a chunk of configurations. */
+export interface SweepTask {
+  command: SweepCommand;
+  base?: unknown;
+  flags: Record<string, unknown>;
+  configs: Configuration[];
+}
+
+export type SweepRow = { index: number; params: Params; result: unknown } | { index: number; params: Params; error: string };
+
+const text = (flag: string, v: unknown): string => {
+  if (typeof v !== "string" && typeof v !== "number") throw new UserError(`${flag}: expected a string, found ${v === undefined ? "nothing (give it in flags or grid)" : JSON.stringify(v)}`);
+  return String(v);
+};
+const choice = <T extends string>(flag: string, v: unknown, values: readonly T[]): T => {
+  if (!(values as readonly string[]).includes(v as string)) throw new UserError(`${flag}: expected one of ${values.join(", ")}, found ${JSON.stringify(v)}`);
+  return v as T;
+};
+const num = (flag: string, v: unknown, min: number, max: number, o: { integer?: boolean; minExclusive?: boolean } = {}): number => numberIn(flag, min, max, o)(text(flag, v));
+const opt = <T>(v: unknown, f: (v: unknown) => T): T | undefined => (v === undefined ? undefined : f(v));
+
+/** The base workload with a configuration's field paths set, validated as a workload file would be. */
+function workloadOf(base: unknown, params: Params, index: number): Workload {
+  const w = structuredClone(base);
+  for (const [key, value] of Object.entries(params)) {
+    if (key.startsWith("--")) continue;
+    const missing = setPath(w, parsePath(key)!, value);
+    if (missing) throw new UserError(`${key}: the workload has no ${missing}`);
+  }
+  const where = `configuration ${index}`;
+  return checkCatalogNames(validate(Workload, w, where), where);
+}
+
+function deployOpts(f: Record<string, unknown>, defaultCount: number): DeployOpts {
+  const gpus = (flag: string) => opt(f[flag], (v) => num(flag, v, 1, BOUNDS.maxGpus, { integer: true }));
+  return {
+    model: text("--model", f["--model"]),
+    gpu: opt(f["--gpu"], (v) => text("--gpu", v)) ?? "h100-sxm-80gb",
+    count: gpus("--count") ?? defaultCount,
+    weights: opt(f["--weights"], (v) => choice("--weights", v, WeightPrecision.options)) ?? "bf16",
+    kv: opt(f["--kv"], (v) => choice("--kv", v, KvPrecision.options)) ?? "bf16",
+    tp: gpus("--tp"),
+    pp: gpus("--pp"),
+    ep: gpus("--ep"),
+    batch: opt(f["--batch"], (v) => num("--batch", v, 1, BOUNDS.maxBatch, { integer: true })),
+    utilization: opt(f["--utilization"], (v) => num("--utilization", v, BOUNDS.utilization.min, BOUNDS.utilization.max)),
+  };
+}
+
+/** The result JSON of one configuration (as `strata COMMAND --json` prints it); throws on a bad one. */
+export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Configuration): Promise<unknown> {
+  const f: Record<string, unknown> = { ...task.flags };
+  for (const [k, v] of Object.entries(c.params)) if (k.startsWith("--")) f[k] = v;
+  const host = () => resolveHost({ host: opt(f["--host"], (v) => text("--host", v)), hostSpeed: opt(f["--host-speed"], (v) => num("--host-speed", v, 0, Infinity, { minExclusive: true })) });
+  switch (task.command) {
+    case "predict": {
+      const w = workloadOf(task.base, c.params, c.index);
+      return predictionJson(predictWorkload(w, { gpu: opt(f["--gpu"], (v) => text("--gpu", v)), implementation: opt(f["--implementation"], (v) => text("--implementation", v)), host: host() }));
+    }
+    case "plan": {
+      const w = workloadOf(task.base, c.params, c.index);
+      if (!isDlrm(w)) throw new UserError(`plan shards DLRM tables; model.kind is "${w.model.kind}"`);
+      const clusterId = opt(f["--cluster"], (v) => text("--cluster", v)) ?? workloadClusterId(w);
+      if (!clusterId) throw new UserError("no cluster: give --cluster, hardware.cluster, or hardware.count > 1 GPUs in one host");
+      const strategy = choice("--strategy", f["--strategy"] ?? "best", STRATEGIES) as Strategy;
+      const commDtype = opt(f["--comm-precision"], (v) => choice("--comm-precision", v, Object.keys(COMM_BYTES)) as CommDtype);
+      const p = await planSharding(w, resolveCluster(clusterId), strategy, {
+        commDtype, implementation: opt(f["--implementation"], (v) => text("--implementation", v)),
+        milpSeconds: opt(f["--milp-seconds"], (v) => num("--milp-seconds", v, 0, Infinity, { minExclusive: true })), host: host().factors,
+      });
+      return planJson(p);
+    }
+    case "tier": {
+      const w = workloadOf(task.base, c.params, c.index);
+      if (!isDlrm(w)) throw new UserError(`tier places DLRM embedding tables; model.kind is "${w.model.kind}"`);
+      const n = (flag: string) => opt(f[flag], (v) => num(flag, v, 0, Infinity, { minExclusive: true }));
+      const r = await tierRun(w, {
+        node: text("--node", f["--node"]), baselineNode: opt(f["--baseline-node"], (v) => text("--baseline-node", v)), mode: text("--mode", f["--mode"]),
+        targetStepMs: n("--target-step-ms"), qps: n("--qps"), p99Ms: n("--p99-ms"), policy: opt(f["--policy"], (v) => text("--policy", v)),
+      });
+      // As `strata tier --json` prints it.
+      return JSON.parse(JSON.stringify(r)) as unknown;
+    }
+    case "llm fit": {
+      const result = fitJson(runFit(deployOpts(f, 1)).result);
+      assertFinite(result);
+      return result;
+    }
+    case "llm perf": {
+      const o = { ...deployOpts(f, 8), price: opt(f["--price"], (v) => num("--price", v, 0, BOUNDS.price.max, { minExclusive: true })) };
+      const m = resolveModel(o.model);
+      const spec = requireSpec(m);
+      const prompt = opt(f["--prompt"], (v) => num("--prompt", v, 1, Number.MAX_SAFE_INTEGER, { integer: true })) ?? 2048;
+      const output = opt(f["--output-tokens"], (v) => num("--output-tokens", v, 1, Number.MAX_SAFE_INTEGER, { integer: true })) ?? 256;
+      if (prompt + output > spec.maxPosition) throw new UserError(`--prompt ${prompt} + --output-tokens ${output}: expected at most the model's ${spec.maxPosition} positions per sequence, found ${prompt + output}`);
+      const result = perfJson(perfRuns(o, m, [o.batch ?? 1], prompt, output)[0]!);
+      assertFinite(result);
+      return result;
+    }
+  }
+}
+
+/** Run a chunk of configurations in order; a configuration that fails is a row with its error. */
+export async function runChunk(task: SweepTask): Promise<SweepRow[]> {
+  const rows: SweepRow[] = [];
+  for (const c of task.configs) {
+    try {
+      rows.push({ index: c.index, params: c.params, result: await runConfiguration(task, c) });
+    } catch (err) {
+      const message = err instanceof UserError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
+      rows.push({ index: c.index, params: c.params, error: message });
+    }
+  }
+  return rows;
+}
