@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import { dataPath } from "../src/catalog/data-path.js";
 import type { HostOverheadTable, ProfilerCost } from "../src/graph/host-overheads.js";
 import { loadWorkload } from "../src/spec/load.js";
+import { argmin } from "../src/host/fit.js";
 import { predictWorkload } from "../src/predict.js";
 import { collectSamples, overheadTable } from "../src/trace/calibrate.js";
 import type { OpSample } from "../src/trace/overheads.js";
@@ -46,16 +47,8 @@ export function score(table: HostOverheadTable, cases: DevCase[], which: "train"
   }));
 }
 
-/** Golden-section search of a coordinate on [lo, hi]. */
-function argmin(f: (x: number) => number, lo: number, hi: number, iterations = 18): number {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let a = lo, b = hi, c = b - g * (b - a), d = a + g * (b - a), fc = f(c), fd = f(d);
-  for (let i = 0; i < iterations; i++) {
-    if (fc < fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); }
-    else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
-  }
-  return Math.round(((a + b) / 2) * 100) / 100;
-}
+/** A coordinate's best value on [lo, hi], to 0.01 (golden-section search, 18 steps). */
+const coordinate = (f: (x: number) => number, lo: number, hi: number): number => Math.round(argmin(f, lo, hi, 18) * 100) / 100;
 
 /**
  * The profiler cost per event class (coordinate descent, each in [0, 6] us) and the no_grad
@@ -67,10 +60,10 @@ export function fitHostCosts(fit: DevCase[], noGrad = true, traces: DevCase[] = 
   let cost: ProfilerCost = { gapUs: 1.4, launchUs: 1.4, nestedUsPerEvent: 1.4 };
   for (let sweep = 0; sweep < 3; sweep++) {
     for (const k of ["gapUs", "launchUs", "nestedUsPerEvent"] as const) {
-      cost = { ...cost, [k]: argmin((x) => score(tableAt({ ...cost, [k]: x }), fit, "train"), 0, 6) };
+      cost = { ...cost, [k]: coordinate((x) => score(tableAt({ ...cost, [k]: x }), fit, "train"), 0, 6) };
     }
   }
-  const f = noGrad ? argmin((x) => score(tableAt(cost, x), fit, "inference"), 0.2, 1.2) : 1;
+  const f = noGrad ? coordinate((x) => score(tableAt(cost, x), fit, "inference"), 0.2, 1.2) : 1;
   const table = tableAt(cost, f);
   return { table, trainGmae: score(table, fit, "train") };
 }

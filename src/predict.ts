@@ -78,7 +78,8 @@ export function predictWorkload(workload: Workload, options: PredictOptions = {}
   const setup = { gpu, profile, hostOverheads };
   const step = simulateStep(w, setup, [singleGpuWork(w)], sim);
   const range = options.host?.range;
-  const trainRangeUs = range && ([range.fast, range.slow].map((h) => simulateStep(w, setup, [singleGpuWork(w)], { host: h, recordTimeline: false }).stepUs) as [number, number]);
+  // The same graph at the host's fast and slow ends: only the host factors differ.
+  const trainRangeUs = range && ([range.fast, range.slow].map((h) => simulateRanks(step.graphs, { host: h, recordTimeline: false }).stepUs) as [number, number]);
   const inferenceGraph = timeKernels(buildDlrmInferenceGraph(w, hostOverheads, profile), gpu, correctionOf(hostOverheads));
   const memory = dlrmTrainingMemory(w, profile);
   return {

@@ -44,3 +44,16 @@ export function golden(name: string, actual: string): void {
   expect(existsSync(file), `test/golden/${name} is missing (run the tests once locally)`).toBe(true);
   expect(actual).toBe(readFileSync(file, "utf8"));
 }
+
+/** No NaN, Infinity, or null where a number belongs (JSON.stringify prints null for both). */
+export function expectNoBadNumbers(s: string): void {
+  expect(s).not.toMatch(/\bNaN\b|Infinity|\bnull\b/);
+}
+
+/** A CLI run that failed as the user's error: exit 2, the message parts, no stack trace, clean stdout. */
+export function expectUserError(r: { code: number | null; stderr: string; stdout: string }, ...parts: string[]): void {
+  expect(r.code, r.stderr).toBe(2);
+  for (const p of parts) expect(r.stderr).toContain(p);
+  expect(r.stderr).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m); // no stack trace
+  expectNoBadNumbers(r.stdout);
+}

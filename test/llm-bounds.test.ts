@@ -9,7 +9,7 @@ import { listLlmPresets, resolveModel } from "../src/llm/presets.js";
 import { UserError } from "../src/spec/errors.js";
 import { validate } from "../src/spec/load.js";
 import { MoeTransformerModel } from "../src/spec/moe-transformer.js";
-import { ROOT, strata } from "./helpers.js";
+import { ROOT, expectNoBadNumbers, expectUserError, strata } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-llm-bounds-"));
 const write = (name: string, value: unknown): string => {
@@ -19,16 +19,6 @@ const write = (name: string, value: unknown): string => {
 };
 const fixture = (n: string): string => `${ROOT}test/fixtures/llm/${n}`;
 const mixtral = (): Record<string, unknown> => JSON.parse(readFileSync(fixture("mixtral-config.json"), "utf8"));
-/** No NaN, Infinity, or null where a number belongs (JSON.stringify prints null for both). */
-const clean = (s: string): void => {
-  expect(s).not.toMatch(/\bNaN\b|Infinity|\bnull\b/);
-};
-const expectUserError = (r: { code: number | null; stderr: string; stdout: string }, ...parts: string[]): void => {
-  expect(r.code, r.stderr).toBe(2);
-  for (const p of parts) expect(r.stderr).toContain(p);
-  expect(r.stderr).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m); // no stack trace
-  clean(r.stdout);
-};
 
 describe("item 4: llm train flag bounds (no NaN / Infinity)", () => {
   const train = (...a: string[]) => strata(["llm", "train", "--model", "llama4-maverick-17b-128e", ...a]);
@@ -46,11 +36,11 @@ describe("item 4: llm train flag bounds (no NaN / Infinity)", () => {
     for (const args of [["--tokens", "1e16", "--mfu", "0.01", "--count", "1"], ["--tokens", "1", "--mfu", "1", "--count", "10000000", "--gpu-hours", "1"], ["--days", "36500", "--tokens", "1"]]) {
       const j = train(...args, "--json");
       expect(j.code, j.stderr).toBe(0);
-      clean(j.stdout);
+      expectNoBadNumbers(j.stdout);
       expect(() => assertFinite(JSON.parse(j.stdout))).not.toThrow();
       const t = train(...args);
       expect(t.code).toBe(0);
-      clean(t.stdout);
+      expectNoBadNumbers(t.stdout);
     }
   });
 

@@ -3,18 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, strata } from "./helpers.js";
+import { ROOT, expectNoBadNumbers, expectUserError, strata } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-llm-flags-"));
 const fixture = (n: string): string => `${ROOT}test/fixtures/llm/${n}`;
-const clean = (s: string): void => {
-  expect(s).not.toMatch(/\bNaN\b|Infinity|\bnull\b/);
-};
-const expectUserError = (r: { code: number | null; stderr: string; stdout: string }, ...parts: string[]): void => {
-  expect(r.code, r.stderr).toBe(2);
-  for (const p of parts) expect(r.stderr).toContain(p);
-  expect(r.stderr).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m); // no stack trace
-};
 
 describe("item 13: output files", () => {
   it("llm import -o/--out writes atomically; --output still works (hidden, deprecated); - is stdout; the input is never overwritten", () => {
@@ -71,7 +63,7 @@ describe("item 14: flag spellings", () => {
       const r = strata(["llm", ...args, "--json"]);
       expect(r.code, args.join(" ")).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();
-      clean(r.stdout.replace(/"(spec|sources|facts|published)"[\s\S]*/, ""));
+      expectNoBadNumbers(r.stdout.replace(/"(spec|sources|facts|published)"[\s\S]*/, ""));
     }
   });
 });

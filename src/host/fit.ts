@@ -32,8 +32,8 @@ export function measuredTrainStepMs(measured: unknown, file: string): number {
   return ms;
 }
 
-/** Golden-section search for the minimum of f on [a, b]. */
-function argmin(f: (x: number) => number, a: number, b: number, iterations = 48): number {
+/** Golden-section search for the minimum of f on [a, b] (also the calibration fit's, bench/calibrate.ts). */
+export function argmin(f: (x: number) => number, a: number, b: number, iterations = 48): number {
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
