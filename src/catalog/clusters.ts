@@ -130,18 +130,28 @@ export function reshapeCluster(c: Cluster, hosts: number, gpusPerHost = c.gpusPe
 
 /** A named preset, a generated id `<hosts>x<gpusPerHost>-<gpu>`, or a JSON/YAML file describing one cluster. */
 export function resolveCluster(idOrFile: string): Cluster {
+  return clusterOf(idOrFile, true);
+}
+
+/** A named preset or a generated id, never a file (the API reads no file a body names). */
+export function resolveCatalogCluster(id: string): Cluster {
+  return clusterOf(id, false);
+}
+
+function clusterOf(idOrFile: string, files: boolean): Cluster {
   const preset = namedPresets().find((c) => c.id === idOrFile);
   if (preset) return withGpu(preset);
+  const isFile = files && existsSync(idOrFile);
   // A file of that shape's name (e.g. 2x8-mine.yaml) is still read as a file.
   let spec: ClusterSpec | undefined;
   try {
     spec = generated(idOrFile);
   } catch (e) {
-    if (!existsSync(idOrFile)) throw e;
+    if (!isFile) throw e;
   }
   if (spec) return withGpu(spec);
-  if (existsSync(idOrFile)) return withGpu(validate(ClusterSpec, parseDocument(readText(idOrFile), idOrFile), idOrFile, "cluster"));
+  if (isFile) return withGpu(validate(ClusterSpec, parseDocument(readText(idOrFile), idOrFile), idOrFile, "cluster"));
   throw new UserError(
-    `unknown cluster "${idOrFile}": not a preset (${namedPresets().map((c) => c.id).join(", ")}), an id ${PATTERN_HELP} (GPUs: ${listGpus().map((g) => g.id).join(", ")}), nor a file`,
+    `unknown cluster "${idOrFile}": not a preset (${namedPresets().map((c) => c.id).join(", ")}), an id ${PATTERN_HELP} (GPUs: ${listGpus().map((g) => g.id).join(", ")})${files ? ", nor a file" : ""}`,
   );
 }

@@ -1,11 +1,10 @@
 /** strata cache gen|simulate|mrc|stats|convert: access traces, cache simulation and miss-ratio curves. */
 import type { Command } from "commander";
 import { blockSource, readAmplification, type BlockCounter } from "../cache/blocks.js";
-import { dlrmMixTrace, MAX_REQUESTS, workloadTrace, zipfTrace, type MixTable } from "../cache/generate.js";
-import { lruMrc, reportSizes } from "../cache/mrc.js";
+import { MAX_REQUESTS } from "../cache/generate.js";
 import { formatFromName, openTrace, resolveFormat } from "../cache/open.js";
-import { LIBCACHESIM_POLICIES, POLICIES, type PolicyId } from "../cache/policies/index.js";
-import { simulate } from "../cache/simulate.js";
+import { POLICIES } from "../cache/policies/index.js";
+import type { SimResult } from "../cache/simulate.js";
 import { traceStats } from "../cache/stats.js";
 import type { TraceSource } from "../cache/trace.js";
 import { writeCsv, writeOracle } from "../cache/write.js";
@@ -14,8 +13,7 @@ import { table } from "../report/format.js";
 import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { parsePositiveNumber, printJson } from "./run.js";
-
-const U32 = 2 ** 32 - 1;
+import { generatedTrace, mrcCurve, parseMixTables, simulateRuns, U32 } from "../commands/cache.js";
 
 /** An integer flag in [min, max]; `why` says where the bound comes from. */
 export function parseBoundedInteger(flag: string, min: number, max: number, why: string) {
@@ -29,33 +27,6 @@ export function parseBoundedInteger(flag: string, min: number, max: number, why:
 }
 
 const parseSeed = (flag: string) => parseBoundedInteger(flag, 0, U32, "a 32-bit seed");
-
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
-
-/** "10000,100000" or "64MiB,1GB": capacities, and whether any had a byte unit. */
-export function parseSizes(list: string): { sizes: number[]; bytes: boolean } {
-  let bytes = false;
-  const sizes = list.split(",").map((raw) => {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
-    const unit = m?.[2]?.toLowerCase() ?? "";
-    if (!m || (unit !== "" && !(unit in UNITS))) throw new UserError(`--size: expected numbers of objects or sizes like 64MiB, 1GB, found "${raw}"`);
-    if (unit) bytes = true;
-    const v = Math.floor(Number(m[1]) * (unit ? UNITS[unit]! : 1));
-    if (!(v >= 1)) throw new UserError(`--size: expected a size of at least 1, found "${raw}"`);
-    return v;
-  });
-  return { sizes, bytes };
-}
-
-function parsePolicies(list: string): PolicyId[] {
-  return list.split(",").map((p) => {
-    const id = p.trim().toLowerCase();
-    if (!(POLICIES as readonly string[]).includes(id)) {
-      throw new UserError(`--policy: expected some of ${LIBCACHESIM_POLICIES.join(", ")}, found "${p}" (or set-lru: FBGEMM's 32-way set-associative LRU, sizes in objects)`);
-    }
-    return id as PolicyId;
-  });
-}
 
 /**
  * A progress bar with rate and ETA on a terminal (stderr a TTY), else nothing. cli-progress
@@ -151,18 +122,16 @@ export function registerCache(program: Command): void {
     .option("--json", "print JSON")
     .option("--no-timing", "leave out the wall-clock seconds (two runs then print the same bytes)")
     .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean; timing: boolean }) => {
-      const policies = parsePolicies(o.policy);
-      const { sizes, bytes } = parseSizes(o.size);
       const bar = await progressBar("simulating");
       const counter: BlockCounter = { rowRequests: 0, rowBytes: 0, blockRequests: 0, blockBytes: 0 };
-      let results;
+      let shown;
       try {
-        results = simulate(openWith(file, o, counter), policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))), { bytes: bytes || o.bytes, progress: bar.update });
+        shown = simulateRuns(() => openWith(file, o, counter), o, bar.update);
       } finally {
         bar.stop();
       }
-      const shown = o.timing ? results : results.map(({ seconds: _, ...r }) => r);
       if (o.json) return printJson({ results: shown, ...(o.blockBytes ? { readAmplification: readAmplification(counter) } : {}) });
+      const results = shown as SimResult[];
       const head = ["policy", "size", "misses", "miss ratio", ...(o.timing ? ["seconds"] : [])];
       const rows = results.map((r) => [r.policy, String(r.size), String(r.misses), r.missRatio.toFixed(4), ...(o.timing ? [r.seconds.toFixed(3)] : [])]);
       const lines = [
@@ -181,21 +150,14 @@ export function registerCache(program: Command): void {
     .option("--bytes", "sizes in bytes (stack distances weighted by request sizes)")
     .option("--json", "print JSON")
     .action(async (file: string, o: TraceOpts & { sample?: number; maxObjects?: number; seed?: number; size?: string; bytes?: boolean; json?: boolean }) => {
-      if (o.sample !== undefined && o.sample > 1) throw new UserError(`--sample: expected a rate in (0, 1], found ${o.sample}`);
-      if (o.sample !== undefined && o.maxObjects !== undefined) {
-        throw new UserError(`--sample and --max-objects: expected one of them (a fixed sampling rate, or a fixed number of sampled objects whose rate adapts), found both (--sample ${o.sample} --max-objects ${o.maxObjects})`);
-      }
-      const given = o.size ? parseSizes(o.size) : undefined;
-      const bytes = Boolean(o.bytes || given?.bytes);
       const bar = await progressBar(o.sample || o.maxObjects ? "sampling" : "stack distances");
-      let m;
+      let curve;
       try {
-        m = lruMrc(openWith(file, o), { bytes, rate: o.sample, maxObjects: o.maxObjects, seed: o.seed, progress: bar.update });
+        curve = mrcCurve(() => openWith(file, o), o, bar.update);
       } finally {
         bar.stop();
       }
-      const sizes = given ? [...given.sizes].sort((a, b) => a - b) : reportSizes(m);
-      const points = m.at(sizes);
+      const { mrc: m, points, bytes } = curve;
       if (o.json) return printJson({ points });
       const head = `${file}: ${m.requests.toLocaleString("en-US")} requests, ${m.objects.toLocaleString("en-US")} ${m.rate < 1 ? "sampled " : ""}objects${m.rate < 1 ? `, SHARDS rate ${m.rate.toPrecision(3)}` : ""}`;
       const step = Math.max(1, Math.floor(points.length / 25));
@@ -255,24 +217,9 @@ export function registerCache(program: Command): void {
     .option("--seed <n>", "random seed, 0 to 2^32-1", parseSeed("--seed"), 1)
     .action(async (o: { out: string; kind: string; outFormat?: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; workload?: string; steps: number; seed: number }) => {
       const format = outputFormat(o.out, o.outFormat, o.kind === "workload" && o.workload ? [o.workload] : []);
-      let src: TraceSource;
-      const requests = o.requests;
-      if (o.kind === "zipf") src = zipfTrace({ keys: o.keys, alpha: o.alpha, requests, seed: o.seed, objectSize: o.objSize });
-      else if (o.kind === "dlrm-mix") {
-        const tables: MixTable[] = o.tables.split(",").map((t) => {
-          const [rows, alpha, weight] = t.split(":").map(Number);
-          if (!(Number.isInteger(rows) && rows! >= 1 && rows! <= U32 && alpha! > 0 && weight! > 0 && Number.isFinite(alpha) && Number.isFinite(weight))) {
-            throw new UserError(`--tables: expected rows:alpha:weight with 1 to 2^32-1 rows and a positive alpha and weight, found "${t}"`);
-          }
-          return { rows: rows!, alpha: alpha!, weight: weight! };
-        });
-        src = dlrmMixTrace({ tables, requests, seed: o.seed, rowBytes: o.rowBytes, driftEvery: o.driftEvery });
-      } else if (o.kind === "workload") {
-        if (!o.workload) throw new UserError("--workload: required with --kind workload");
-        const w = (await import("../spec/load.js")).loadWorkload(o.workload);
-        if (w.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${w.model.kind}"`);
-        src = workloadTrace(w as DlrmWorkload, { steps: o.steps, seed: o.seed });
-      } else throw new UserError(`--kind: expected zipf, dlrm-mix or workload, found "${o.kind}"`);
+      const workload = o.kind === "workload" && o.workload ? (await import("../spec/load.js")).loadWorkload(o.workload) : undefined;
+      if (workload && workload.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${workload.model.kind}"`);
+      const src = generatedTrace({ ...o, tables: o.kind === "dlrm-mix" ? parseMixTables(o.tables) : [], workload: workload as DlrmWorkload | undefined });
       const n = await writeTrace(src, o.out, format, "generating", "M requests");
       process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests (${src.file}), ${format}\n`);
     });

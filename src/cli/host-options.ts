@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import type { HostOverheadTable } from "../graph/host-overheads.js";
 import { loadCalibration } from "../host/calibration.js";
-import { resolveHost, type HostSetting } from "../host/setting.js";
+import type { HostSetting } from "../host/setting.js";
+import { hostOf, type HostRequest } from "../commands/host.js";
 import { parsePositiveNumber } from "./run.js";
 
 export interface HostFlags {
@@ -19,7 +20,11 @@ export function addHostOptions(command: Command, calibration = true): Command {
   return command;
 }
 
+/** The flags as the commands' library calls take them (src/commands/host.ts), the calibration file read. */
+export function hostRequest(flags: HostFlags): HostRequest {
+  return { host: flags.host, hostSpeed: flags.hostSpeed, calibration: flags.calibration ? loadCalibration(flags.calibration) : undefined };
+}
+
 export function hostFromFlags(flags: HostFlags): { host: HostSetting; hostOverheads?: HostOverheadTable } {
-  const cal = flags.calibration ? loadCalibration(flags.calibration) : {};
-  return { host: resolveHost({ host: flags.host, hostSpeed: flags.hostSpeed, measured: cal.measured }), ...(cal.hostOverheads ? { hostOverheads: cal.hostOverheads } : {}) };
+  return hostOf(hostRequest(flags));
 }

@@ -11,7 +11,8 @@ import { countParams } from "../llm/params.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
 import { importHfConfig } from "../llm/hf-import.js";
 import type { PerfComponent } from "../llm/perf.js";
-import { fitJson, perfJson, perfRuns, runFit, type DeployOpts as DeployOptsBase } from "../llm/deploy.js";
+import { fitJson, runFit, type DeployOpts as DeployOptsBase } from "../llm/deploy.js";
+import { llmContextJson, llmPerf, llmPerfJson } from "../commands/llm.js";
 import { impliedMfu, peakFlops, trainFlopsPerToken, trainPlan, type TrainPrecision } from "../llm/train.js";
 import { factsFor } from "../llm/facts.js";
 import { listLlmPresets } from "../llm/presets.js";
@@ -110,9 +111,8 @@ export function registerLlm(program: Command): void {
   deploymentOptions(llm.command("context").description("largest context per sequence for batches of sequences, full vs hybrid KV"))
     .addOption(new Option("--batch <list>", `comma-separated batch sizes (each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`).argParser(batchList).default([1, 8, 32, 128], "1,8,32,128"))
     .action((o: Omit<DeployOpts, "batch"> & { batch: number[] }) => {
-      const model = resolveModel(o.model);
-      const rows = o.batch.map((b) => ({ batch: b, ...runFit({ ...o, batch: b }, model).result }));
-      if (o.json) return printFinite({ model: o.model, gpu: o.gpu, count: o.count, rows: rows.map((r) => ({ batch: r.batch, maxContextTokens: r.maxContextTokens, maxContextTokensHybrid: r.maxContextTokensHybrid, totalTokens: r.batch * r.maxContextTokens, totalTokensHybrid: r.batch * r.maxContextTokensHybrid })) });
+      const { rows, json } = llmContextJson(o, resolveModel(o.model), o.model);
+      if (o.json) return printJson(json);
       writeFinite(table(["batch", "context/seq (all layers)", "context/seq (hybrid)", "tokens in cache (all)", "tokens (hybrid)"],
         rows.map((r) => [String(r.batch), tokens(r.maxContextTokens), tokens(r.maxContextTokensHybrid), tokens(r.batch * r.maxContextTokens), tokens(r.batch * r.maxContextTokensHybrid)]), [true, true, true, true, true]) + "\n" + assumptions(rows[0]!).join("\n") + "\n");
     });
@@ -125,16 +125,12 @@ export function registerLlm(program: Command): void {
   deprecatedAlias(perf, "--output", "--output-tokens", positiveInt("--output (deprecated: generated tokens; use --output-tokens)", Number.MAX_SAFE_INTEGER))
     .action((o: Omit<DeployOpts, "batch"> & { batch: number[]; prompt?: number; outputTokens?: number; output?: number; price?: number }) => {
       const m = resolveModel(o.model);
-      const spec = requireSpec(m);
+      requireSpec(m);
       const prompt = o.prompt ?? 2048;
       const output = pickAlias(o.outputTokens, o.output, ["--output-tokens", "--output"]) ?? 256;
-      if (prompt + output > spec.maxPosition) {
-        throw new UserError(`--prompt ${prompt} + --output-tokens ${output}: expected at most the model's ${tokens(spec.maxPosition)} positions per sequence (maxPosition, HF max_position_embeddings), found ${tokens(prompt + output)} tokens`);
-      }
       const ms = (us: number): number => Number((us / 1000).toFixed(3));
-      const runs = perfRuns(o, m, o.batch, prompt, output);
-      const json = perfJson;
-      if (o.json) return printFinite(runs.length === 1 ? json(runs[0]!) : { rows: runs.map(json) });
+      const runs = llmPerf(o, m, o.batch, prompt, output);
+      if (o.json) return printJson(llmPerfJson(runs));
       const first = runs[0]!;
       const par = first.fit.detail.parallelism;
       const head = `${m.name} on ${first.r.gpus} x ${o.gpu} (tp ${par.tp}, ep ${par.ep}), weights ${o.weights}, KV ${o.kv}, prompt ${prompt}, output ${output}`;

@@ -2,20 +2,18 @@
 import type { Command } from "commander";
 import { tracksToChromeTrace } from "../sim/chrome-trace.js";
 import type { PlanResult } from "../shard/types.js";
-import { resolveCluster } from "../catalog/clusters.js";
 import { readWorkload } from "./inputs.js";
-import { UserError } from "../spec/errors.js";
-import { isDlrm, workloadClusterId } from "../spec/workload.js";
-import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
+import { STRATEGIES } from "../shard/planner.js";
 import { table } from "../report/format.js";
 import { SingleBar, Presets } from "cli-progress";
 import { assertWritable } from "../io/output.js";
 import { parsePositiveNumber, printJson, writeOutput } from "./run.js";
-import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
+import { COMM_BYTES } from "../perf/collectives.js";
 import { tableInfos } from "../shard/table-costs.js";
 import { IMPLEMENTATIONS } from "../spec/workload.js";
-import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
+import { addHostOptions, type HostFlags } from "./host-options.js";
 import { planJson } from "../report/plan-json.js";
+import { planInputs, runPlan } from "../commands/plan.js";
 
 const ms = (us: number): number => Number((us / 1000).toFixed(4));
 
@@ -33,17 +31,11 @@ export function registerPlan(program: Command): void {
   addHostOptions(command, false)
     .option("--json", "print JSON")
     .action(async (file: string, opts: HostFlags & { cluster?: string; strategy: string; implementation?: string; commPrecision?: string; milpSeconds?: number; timeline?: string; json?: boolean }) => {
-      const w = readWorkload(file);
-      if (!isDlrm(w)) throw new UserError(`${file}: strata plan shards DLRM tables; model.kind is "${w.model.kind}"`);
-      const clusterId = opts.cluster ?? workloadClusterId(w);
-      if (!clusterId) throw new UserError(`${file}: no cluster: give --cluster ID, hardware.cluster, or hardware.count > 1 GPUs in one host`);
-      if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`--strategy: expected one of ${STRATEGIES.join(", ")}, found "${opts.strategy}"`);
-      if (opts.commPrecision !== undefined && !(opts.commPrecision in COMM_BYTES)) throw new UserError(`--comm-precision: expected one of ${Object.keys(COMM_BYTES).join(", ")}, found "${opts.commPrecision}"`);
-      const c = resolveCluster(clusterId);
-      const { host } = hostFromFlags(opts);
+      const inputs = planInputs({ ...opts, workload: readWorkload(file), timeline: opts.timeline !== undefined }, file);
+      const { workload: w, cluster: c } = inputs;
       if (opts.timeline) assertWritable(opts.timeline, "--timeline");
       const progress = stageProgress();
-      const p = await planSharding(w, c, opts.strategy as Strategy, { commDtype: opts.commPrecision as CommDtype | undefined, milpSeconds: opts.milpSeconds, implementation: opts.implementation, timeline: opts.timeline !== undefined, host: host.factors, onStage: progress.stage }).finally(progress.stop);
+      const p = await runPlan(inputs, progress.stage).finally(progress.stop);
       if (opts.timeline) writeTimeline(opts.timeline, `${w.name} on ${c.id}`, p);
       if (opts.json) {
         return printJson(planJson(p));

@@ -1,11 +1,11 @@
 /** strata predict <workload files...> [--gpu ID] [--host ID] [--host-speed X] [--calibration F] [--json] */
 import type { Command } from "commander";
 import { readWorkload } from "./inputs.js";
-import { predictWorkload } from "../predict.js";
-import { predictionJson, summaryTable } from "../report/prediction.js";
+import { summaryTable } from "../report/prediction.js";
 import { printJson } from "./run.js";
 import { IMPLEMENTATIONS } from "../spec/workload.js";
-import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
+import { addHostOptions, hostRequest, type HostFlags } from "./host-options.js";
+import { predict, predictJson } from "../commands/predict.js";
 
 export function registerPredict(program: Command): void {
   const command = program
@@ -17,9 +17,9 @@ export function registerPredict(program: Command): void {
   addHostOptions(command)
     .option("--json", "print JSON instead of a table")
     .action((files: string[], opts: HostFlags & { gpu?: string; implementation?: string; json?: boolean }) => {
-      const host = hostFromFlags(opts);
-      const predictions = files.map((f) => predictWorkload(readWorkload(f), { gpu: opts.gpu, implementation: opts.implementation, ...host }));
-      if (opts.json) printJson({ results: predictions.map(predictionJson) });
+      const host = hostRequest(opts);
+      const predictions = predict({ workloads: files.map(readWorkload), gpu: opts.gpu, implementation: opts.implementation, ...host });
+      if (opts.json) printJson(predictJson(predictions));
       else process.stdout.write(summaryTable(predictions) + "\n");
     });
 }

@@ -1,12 +1,11 @@
 /** strata tier WORKLOAD --node ID: memory tiers, caches and node count for a step or QPS/p99 target. */
 import type { Command } from "commander";
-import { getNode } from "../catalog/tiers.js";
 import { openTrace, parseFormat } from "../cache/open.js";
 import { readWorkload } from "./inputs.js";
 import { UserError } from "../spec/errors.js";
-import { CACHE_POLICIES, isDlrm, type CachePolicy, type DlrmWorkload } from "../spec/workload.js";
-import { analyticAccess, traceAccess, type TableAccess } from "../tier/access.js";
-import { runTier, type TierResult } from "../tier/run.js";
+import { CACHE_POLICIES, isDlrm } from "../spec/workload.js";
+import { traceAccess } from "../tier/access.js";
+import { tierRun } from "../commands/tier.js";
 import { tierText } from "../report/tier.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
@@ -32,25 +31,4 @@ export function registerTier(program: Command): void {
       if (o.json) return printJson(r);
       process.stdout.write(tierText(w, r));
     });
-}
-
-export interface TierFlags {
-  node: string;
-  baselineNode?: string;
-  mode: string;
-  targetStepMs?: number;
-  qps?: number;
-  p99Ms?: number;
-  policy?: string;
-}
-
-/** `strata tier` on a workload with its flags checked (also a sweep's tier configuration); `access` defaults to the index distribution's. */
-export function tierRun(w: DlrmWorkload, o: TierFlags, access: () => TableAccess[] = () => analyticAccess(w)): Promise<TierResult> {
-  if (o.mode !== "train" && o.mode !== "infer") throw new UserError(`--mode: expected train or infer, found "${o.mode}"`);
-  if (o.mode === "train" && o.targetStepMs === undefined) throw new UserError("--mode train needs --target-step-ms T");
-  if (o.mode === "infer" && (o.qps === undefined || o.p99Ms === undefined)) throw new UserError("--mode infer needs --qps Q and --p99-ms L");
-  if (o.policy !== undefined && !(CACHE_POLICIES as readonly string[]).includes(o.policy)) throw new UserError(`--policy: expected one of ${CACHE_POLICIES.join(", ")}, found "${o.policy}"`);
-  const node = getNode(o.node);
-  const baseline = o.baselineNode ? getNode(o.baselineNode) : undefined;
-  return runTier(w, { node, baseline, mode: o.mode, targetStepMs: o.targetStepMs, qps: o.qps, p99Ms: o.p99Ms, access: access(), policy: o.policy as CachePolicy | undefined });
 }

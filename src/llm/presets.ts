@@ -58,14 +58,18 @@ export function resolveModel(idOrFile: string): ResolvedModel {
   if (!existsSync(idOrFile)) {
     throw new UserError(`unknown model "${idOrFile}": not a preset (${listLlmPresets().map((p) => p.id).join(", ")}) nor a file`);
   }
-  const doc = parseDocument(readText(idOrFile), idOrFile);
   const name = idOrFile.replace(/^.*[\\/]/, "").replace(/\.(json|ya?ml)$/i, "");
-  if (looksLikeHfConfig(doc)) return { id: name, name, spec: importHfConfig(doc, idOrFile), source: "hf-config" };
+  return resolveModelDocument(parseDocument(readText(idOrFile), idOrFile), name, idOrFile);
+}
+
+/** A model given as a document (a file's content, or an API body's object): a Hugging Face config, a workload, or a model spec; `where` names it in errors. */
+export function resolveModelDocument(doc: unknown, name: string, where: string): ResolvedModel {
+  if (looksLikeHfConfig(doc)) return { id: name, name, spec: importHfConfig(doc, where), source: "hf-config" };
   if (doc && typeof doc === "object" && "model" in doc) {
-    const w = validate(z.looseObject({ name: z.string().default(name), model: MoeTransformerModel }), doc, idOrFile);
+    const w = validate(z.looseObject({ name: z.string().default(name), model: MoeTransformerModel }), doc, where);
     return { id: w.name, name: w.name, spec: w.model, source: "workload" };
   }
-  return { id: name, name, spec: validate(MoeTransformerModel, doc, idOrFile, "MoE transformer model"), source: "model spec" };
+  return { id: name, name, spec: validate(MoeTransformerModel, doc, where, "MoE transformer model"), source: "model spec" };
 }
 
 /** The spec of a resolved model, or a clear error for partial presets. */

@@ -1,7 +1,15 @@
-/** An error the user can act on: printed without a stack trace, exit code 2. */
+/** Where in a document an error is: the field path (`workloads[0].model.tables[2].rows`) and what is wrong there. */
+export interface ErrorField {
+  path: string;
+  message: string;
+  /** The path as keys (for a schema that validates a nested document: its issue's path below its own). */
+  keys?: readonly PropertyKey[];
+}
+
+/** An error the user can act on: printed without a stack trace, exit code 2; `field` when it is about one field of a document (the API answers with it). */
 export class UserError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  constructor(message: string, readonly field?: ErrorField) {
     super(message);
     this.name = "UserError";
   }

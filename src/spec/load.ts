@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { UserError, describeValue } from "./errors.js";
+import { UserError, describeValue, type ErrorField } from "./errors.js";
 import { expectedKeys, nearest } from "./suggest.js";
 import { Workload } from "./workload.js";
 
@@ -16,30 +16,45 @@ export function parseDocument(text: string, file: string): unknown {
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** A field path as the errors print it: `workloads[0].model.tables[2].rows` ("" for the top level). */
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
-  return out || "(top level)";
+  return out;
 }
 
-/** Validate `data` against `schema`; on failure name the file, field path, expectation and what was found. */
-export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string, what = "workload"): z.infer<S> {
-  const result = schema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 8).flatMap((issue) => {
+/** A custom issue's param: its message is a nested document's whole error (resolvedBy in src/commands/workload.ts). */
+export const NESTED_ERROR = "nestedError";
+
+/** What is wrong at each field: a typo names the nearest expected field. */
+function issueFields(schema: z.ZodType, data: unknown, issues: readonly z.core.$ZodIssue[]): ErrorField[] {
+  return issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       // A typo is the usual cause: name the nearest expected field.
       const known = expectedKeys(schema, issue.path, data);
       return issue.keys.map((key) => {
         const guess = nearest(key, known);
-        return `  at ${formatPath([...issue.path, key])}: unknown field${guess ? `; did you mean "${guess}"?` : ""} (expected one of: ${known.join(", ")})`;
+        return { path: formatPath([...issue.path, key]), keys: [...issue.path, key], message: `unknown field${guess ? `; did you mean "${guess}"?` : ""} (expected one of: ${known.join(", ")})` };
       });
     }
+    // A nested document's own error (NESTED_ERROR) already says what it found.
+    if (issue.code === "custom" && issue.params?.[NESTED_ERROR]) return [{ path: formatPath(issue.path), keys: issue.path, message: issue.message }];
     const found = "input" in issue ? describeValue(issue.input) : "?";
-    return [`  at ${formatPath(issue.path)}: ${issue.message}; found ${found}`];
+    return [{ path: formatPath(issue.path), keys: issue.path, message: `${issue.message}; found ${found}` }];
   });
+}
+
+/**
+ * Validate `data` against `schema`; on failure name the file, field path, expectation and what
+ * was found (the error's `field` is the first of them).
+ */
+export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string, what = "workload"): z.infer<S> {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const fields = issueFields(schema, data, result.error.issues.slice(0, 8));
+  const lines = fields.map((f) => `  at ${f.path || "(top level)"}: ${f.message}`);
   const more = result.error.issues.length > 8 ? `\n  (${result.error.issues.length - 8} more)` : "";
-  throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`);
+  throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`, fields[0]);
 }
 
 export function readText(file: string): string {

@@ -4,8 +4,8 @@
  * configuration's result is the same in any process, thread or host that runs it.
  */
 import { resolveCluster } from "../catalog/clusters.js";
-import { checkCatalogNames } from "../cli/inputs.js";
-import { tierRun } from "../cli/tier.js";
+import { checkCatalogNames } from "../commands/workload.js";
+import { tierJson, tierRun } from "../commands/tier.js";
 import { resolveHost } from "../host/setting.js";
 import { BOUNDS, assertFinite, numberIn } from "../llm/bounds.js";
 import { fitJson, perfJson, perfRuns, runFit, type DeployOpts } from "../llm/deploy.js";
@@ -102,8 +102,7 @@ export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Conf
         node: text("--node", f["--node"]), baselineNode: opt(f["--baseline-node"], (v) => text("--baseline-node", v)), mode: text("--mode", f["--mode"]),
         targetStepMs: n("--target-step-ms"), qps: n("--qps"), p99Ms: n("--p99-ms"), policy: opt(f["--policy"], (v) => text("--policy", v)),
       });
-      // As `strata tier --json` prints it.
-      return JSON.parse(JSON.stringify(r)) as unknown;
+      return tierJson(r);
     }
     case "llm fit": {
       const result = fitJson(runFit(deployOpts(f, 1)).result);
