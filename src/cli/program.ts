@@ -34,6 +34,7 @@ export async function buildProgram(only?: "cache"): Promise<Command> {
     tier.registerTier(program);
     sweep.registerSweep(program);
     worker.registerWorker(program);
+    (await import("./report.js")).registerReport(program);
   }
   registerCache(program);
   return program;

@@ -3,11 +3,22 @@
  * and its HBM and DRAM caches), stacked, with the HBM cache's hit rate at the end of the bar.
  */
 import * as Plot from "@observablehq/plot";
-import type { TierResult } from "../../tier/run.js";
 import { drawPlot, emptyChart, fmtGB, type Chart, type ChartOptions } from "./svg.js";
 
-export type TierLike = Pick<TierResult, "mode" | "feasible" | "nodes" | "baselineNodes" | "powerW" | "baselinePowerW" | "baselineFeasible" | "powerSavingPercent" | "node" | "baselineNode" | "tables"> &
-  Partial<Pick<TierResult, "reason" | "baselineReason" | "stepMs" | "p99Ms" | "baselineStepMs" | "baselineP99Ms">>;
+/** The fields of `strata tier --json` (tier/run.ts TierResult) the tier charts read. */
+export interface TierLike {
+  feasible: boolean;
+  reason?: string;
+  nodes: number;
+  powerW: number;
+  node: string;
+  baselineFeasible: boolean;
+  baselineReason?: string;
+  baselineNodes: number;
+  baselinePowerW: number;
+  baselineNode: string;
+  tables: Array<{ table: number; rows: number; home: string; hitRate: number; dramHitRate: number; bytes: Partial<Record<string, number>> }>;
+}
 
 export const TIER_ORDER = ["hbm", "dram", "cxl", "pmem", "ssd"];
 const TIER_COLORS = ["#4e79a7", "#59a14f", "#76b7b2", "#edc949", "#af7aa1"];
