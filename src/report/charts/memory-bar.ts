@@ -11,7 +11,7 @@ import { drawPlot, fmtGB, type Chart, type ChartOptions } from "./svg.js";
 /** `strata llm fit --json`, with the result's `detail` where the caller has it (the dashboard's API). */
 export type FitLike = Pick<FitResult, "fits" | "weightsBytes" | "kvBytesPerToken" | "maxContextTokens"> & {
   detail?: Pick<FitResult["detail"], "usableBytesPerGpu" | "weightsBytesPerGpu" | "reserve" | "freeForKvBytesPerGpu" | "batch">;
-  /** The GPU's HBM, bytes. */
+  /** HBM, bytes: of one GPU with `detail`, of all the deployment's GPUs without. */
   capacityBytes?: number;
   label?: string;
 };
@@ -38,7 +38,7 @@ export function memoryBarSvg(fits: FitLike[], o: ChartOptions): Chart {
   const rows = fits.flatMap((f, i) => memoryParts(f).parts.filter((p) => p.bytes > 0).map((p) => ({ deployment: f.label ?? `deployment ${i + 1}`, ...p, gb: p.bytes / 1e9 })));
   const limits = fits.flatMap((f, i) => [
     ...(f.detail ? [{ deployment: f.label ?? `deployment ${i + 1}`, what: "usable", gb: f.detail.usableBytesPerGpu / 1e9 }] : []),
-    ...(f.capacityBytes && f.detail ? [{ deployment: f.label ?? `deployment ${i + 1}`, what: "capacity", gb: f.capacityBytes / 1e9 }] : []),
+    ...(f.capacityBytes ? [{ deployment: f.label ?? `deployment ${i + 1}`, what: "capacity", gb: f.capacityBytes / 1e9 }] : []),
   ]);
   const parts = Object.keys(COLORS).filter((p) => rows.some((r) => r.part === p));
   return drawPlot(o, label, {
