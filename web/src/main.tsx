@@ -1,6 +1,6 @@
 /** The Strata dashboard: one page per capability, routed by the URL's hash, over `strata ui`'s API. */
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { getCatalog, type Catalog } from "./api.js";
 import { ErrorBox } from "./components.js";
 import { CachePage } from "./pages/cache.js";
@@ -33,10 +33,19 @@ function App() {
     return () => removeEventListener("hashchange", onHash);
   }, []);
   const page = PAGES.find((p) => p.route === route) ?? PAGES[0];
+  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
     document.title = `${page.title} · Strata`;
-    // A new page: move focus to its heading, as a page load would.
-    document.querySelector<HTMLElement>("main h1")?.focus();
+    if (!catalog) return;
+    // Another page: move focus to its heading, as a page load would (not on the first load).
+    if (shown.current && shown.current !== page.route) {
+      const h = document.querySelector<HTMLElement>("main h1");
+      if (h) {
+        h.tabIndex = -1;
+        h.focus();
+      }
+    }
+    shown.current = page.route;
   }, [page, catalog]);
   return (
     <>
