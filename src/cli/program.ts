@@ -21,6 +21,7 @@ export async function buildProgram(only?: "cache"): Promise<Command> {
       import("./demo.js"), import("./predict.js"), import("./timeline.js"), import("./catalog.js"), import("./import.js"),
       import("./trace.js"), import("./calibrate.js"), import("./plan.js"), import("./preset.js"), import("./llm.js"), import("./tier.js"), import("./sweep.js"), import("./worker.js"),
     ]);
+    const ui = await import("./ui.js");
     demo.registerDemo(program);
     predict.registerPredict(program);
     timeline.registerTimeline(program);
@@ -34,6 +35,7 @@ export async function buildProgram(only?: "cache"): Promise<Command> {
     tier.registerTier(program);
     sweep.registerSweep(program);
     worker.registerWorker(program);
+    ui.registerUi(program);
     (await import("./report.js")).registerReport(program);
   }
   registerCache(program);

@@ -5,7 +5,8 @@ import { SingleBar, Presets } from "cli-progress";
 import { assertWritable } from "../io/output.js";
 import { table } from "../report/format.js";
 import { UserError } from "../spec/errors.js";
-import { defaultDirection, objectiveValue, paretoFront, score, topK, type Direction } from "../sweep/pareto.js";
+import { objectiveValue } from "../sweep/pareto.js";
+import { directions, sweepDocument, type SweepDocument } from "../commands/sweep.js";
 import { runSweep } from "../sweep/pool.js";
 import type { SweepRow } from "../sweep/run.js";
 import { loadSweep, type SweepPlan } from "../sweep/spec.js";
@@ -13,27 +14,6 @@ import { addOutOption, outOf, parsePositiveInteger, printJson, writeOutput } fro
 
 const FORMATS = ["json", "jsonl", "csv"] as const;
 type Format = (typeof FORMATS)[number];
-
-export interface SweepDocument {
-  runs: number;
-  results: SweepRow[];
-  pareto: number[];
-  top?: number[];
-}
-
-/** The sweep's JSON: every row in index order, the Pareto front and the top k (indices). */
-export function sweepDocument(plan: SweepPlan, rows: SweepRow[]): SweepDocument {
-  const names = plan.spec.pareto;
-  if (!names) return { runs: rows.length, results: rows, pareto: [] };
-  const dirs = directions(plan);
-  const scored = score(plan.command, rows, names, plan.flags);
-  return { runs: rows.length, results: rows, pareto: paretoFront(scored, dirs), ...(plan.spec.top !== undefined ? { top: topK(scored, dirs, plan.spec.top) } : {}) };
-}
-
-function directions(plan: SweepPlan): [Direction, Direction] {
-  const names = plan.spec.pareto!;
-  return names.map((n) => plan.spec.objectives[n] ?? defaultDirection(n)) as [Direction, Direction];
-}
 
 /** Scalar leaves of a result as dot paths (arrays are left out of CSV: use jsonl for them). */
 function leaves(value: unknown, prefix = "", out: Map<string, unknown> = new Map()): Map<string, unknown> {

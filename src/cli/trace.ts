@@ -1,10 +1,10 @@
 /** strata trace analyze|replay|predict FILE: learn from PyTorch profiler (Kineto) traces. */
 import type { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { analyzeTrace, loadTrace, predictFromTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
+import { analyzeTrace, loadTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
 import { table } from "../report/format.js";
-import { uniformProfilerCost } from "../trace/overheads.js";
-import { addHostOptions, hostFromFlags, type HostFlags } from "./host-options.js";
+import { addHostOptions, hostRequest, type HostFlags } from "./host-options.js";
+import { tracePredict } from "../commands/trace.js";
 import { readExecutionTrace, summarizeExecutionTrace } from "../trace/read-et.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
@@ -77,9 +77,7 @@ export function registerTrace(program: Command): void {
     .option("--json", "print JSON")
     .description("the step as it runs without the profiler (synchronised iteration), optionally on another GPU or host")
     .action(async (file: string, opts: HostFlags & { gpu?: string; traceGpu?: string; instrumentationUs?: number; ownOverheads?: boolean; json?: boolean }) => {
-      const { host, hostOverheads } = hostFromFlags(opts);
-      const profilerCost = opts.instrumentationUs === undefined ? undefined : uniformProfilerCost(opts.instrumentationUs);
-      const p = predictFromTrace(await loadWithProgress(file), { gpu: opts.gpu, traceGpu: opts.traceGpu, profilerCost, hostOverheads, host, ownOverheads: opts.ownOverheads });
+      const p = await tracePredict(() => loadWithProgress(file), { gpu: opts.gpu, traceGpu: opts.traceGpu, instrumentationUs: opts.instrumentationUs, ownOverheads: opts.ownOverheads, ...hostRequest(opts) });
       if (opts.json) return printJson(p);
       const range = p.stepMsRange ? ` (${f3(p.stepMsRange[0])}-${f3(p.stepMsRange[1])} ms over what host ${p.host} may be)` : "";
       process.stdout.write(`${file}: predicted step without the profiler on ${p.gpu}: ${f3(p.stepMs)} ms${range} (GPU active ${f3(p.gpuActiveMs)} ms)\n`);

@@ -73,7 +73,7 @@ export function resolvedBy<T>(resolve: (doc: unknown) => T) {
       return resolve(doc);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      ctx.addIssue({ code: "custom", path: [...(err.field?.keys ?? [])] as PropertyKey[] as (string | number)[], message: err.field?.message ?? err.message, params: { [NESTED_ERROR]: true } });
+      ctx.addIssue({ code: "custom", message: err.field?.message ?? err.message, params: { [NESTED_ERROR]: err.field?.path ?? "" } });
       return z.NEVER;
     }
   };

@@ -2,8 +2,6 @@
 export interface ErrorField {
   path: string;
   message: string;
-  /** The path as keys (for a schema that validates a nested document: its issue's path below its own). */
-  keys?: readonly PropertyKey[];
 }
 
 /** An error the user can act on: printed without a stack trace, exit code 2; `field` when it is about one field of a document (the API answers with it). */

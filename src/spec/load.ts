@@ -23,8 +23,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** A custom issue's param: its message is a nested document's whole error (resolvedBy in src/commands/workload.ts). */
+/**
+ * A custom issue's param: the issue is a nested document's own error (resolvedBy in
+ * src/commands/workload.ts), the param its field path below the issue's.
+ */
 export const NESTED_ERROR = "nestedError";
+
+const joinPath = (outer: string, inner: string): string => (!outer ? inner : !inner ? outer : inner.startsWith("[") ? outer + inner : `${outer}.${inner}`);
 
 /** What is wrong at each field: a typo names the nearest expected field. */
 function issueFields(schema: z.ZodType, data: unknown, issues: readonly z.core.$ZodIssue[]): ErrorField[] {
@@ -34,13 +39,14 @@ function issueFields(schema: z.ZodType, data: unknown, issues: readonly z.core.$
       const known = expectedKeys(schema, issue.path, data);
       return issue.keys.map((key) => {
         const guess = nearest(key, known);
-        return { path: formatPath([...issue.path, key]), keys: [...issue.path, key], message: `unknown field${guess ? `; did you mean "${guess}"?` : ""} (expected one of: ${known.join(", ")})` };
+        return { path: formatPath([...issue.path, key]), message: `unknown field${guess ? `; did you mean "${guess}"?` : ""} (expected one of: ${known.join(", ")})` };
       });
     }
     // A nested document's own error (NESTED_ERROR) already says what it found.
-    if (issue.code === "custom" && issue.params?.[NESTED_ERROR]) return [{ path: formatPath(issue.path), keys: issue.path, message: issue.message }];
+    const nested: unknown = issue.code === "custom" ? issue.params?.[NESTED_ERROR] : undefined;
+    if (typeof nested === "string") return [{ path: joinPath(formatPath(issue.path), nested), message: issue.message }];
     const found = "input" in issue ? describeValue(issue.input) : "?";
-    return [{ path: formatPath(issue.path), keys: issue.path, message: `${issue.message}; found ${found}` }];
+    return [{ path: formatPath(issue.path), message: `${issue.message}; found ${found}` }];
   });
 }
 

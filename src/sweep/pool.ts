@@ -20,12 +20,13 @@ export function tasks(plan: SweepPlan, size: number): SweepTask[] {
 }
 
 /**
- * The worker file beside this one: worker.js when running compiled (dist/), worker.ts through
- * tsx when running from source (tests, `node --import tsx src/cli/main.ts`).
+ * A worker thread's entry (default: the sweep worker beside this file; `base` without its
+ * extension): the .js file when running compiled (dist/), the .ts file through tsx when
+ * running from source (tests, `node --import tsx src/cli/main.ts`).
  */
-export function workerEntry(): { filename: string; execArgv: string[] } {
+export function workerEntry(base: URL = new URL("./worker", import.meta.url)): { filename: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith(".ts");
-  const filename = fileURLToPath(new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url));
+  const filename = fileURLToPath(`${base.href}${fromSource ? ".ts" : ".js"}`);
   if (!fromSource) return { filename, execArgv: [] };
   const inherited = process.execArgv.some((a, i, all) => a === "--import" && /tsx/.test(all[i + 1] ?? "") || /^--import=.*tsx/.test(a));
   if (inherited) return { filename, execArgv: process.execArgv };

@@ -70,16 +70,22 @@ export interface SweepPlan {
 }
 
 function fail(file: string, path: string, expected: string, found: unknown): never {
-  throw new UserError(`${file}: invalid sweep spec\n  at ${path}: expected ${expected}; found ${describeValue(found)}`);
+  const message = `expected ${expected}; found ${describeValue(found)}`;
+  throw new UserError(`${file}: invalid sweep spec\n  at ${path}: ${message}`, { path, message });
 }
 
 function loadBase(file: string, base: string): Workload {
+  return presetBase(file, base) ?? readWorkload(isAbsolute(base) ? base : resolve(dirname(file), base));
+}
+
+/** A "preset:NAME" base, validated as a workload file (undefined when `base` is not one). */
+export function presetBase(file: string, base: string): Workload | undefined {
   if (base.startsWith("preset:")) {
     const name = base.slice("preset:".length);
     if (!(PRESETS as readonly string[]).includes(name)) fail(file, "base", `"preset:" and one of ${PRESETS.join(", ")}`, base);
     return checkCatalogNames(validate(Workload, dlrmPreset(name), `${file}: base ${base}`), `${file}: base ${base}`);
   }
-  return readWorkload(isAbsolute(base) ? base : resolve(dirname(file), base));
+  return undefined;
 }
 
 /** Read, validate and expand a sweep spec (JSON or YAML); every error names the file and the field. */
@@ -88,13 +94,14 @@ export function loadSweep(file: string): SweepPlan {
   return planSweep(spec, file);
 }
 
-export function planSweep(spec: SweepSpec, file: string): SweepPlan {
+/** Expand a validated spec; `baseOf` reads a workload base (a file relative to the spec, or "preset:NAME"). */
+export function planSweep(spec: SweepSpec, file: string, baseOf: (base: string) => Workload = (b) => loadBase(file, b)): SweepPlan {
   const command = spec.command;
   const known = FLAGS[command];
   const keys = [...Object.keys(spec.grid).map((k) => ({ k, at: `grid.${k}` })), ...Object.keys(spec.sample?.ranges ?? {}).map((k) => ({ k, at: `sample.ranges.${k}` }))];
   for (const k of Object.keys(spec.flags)) if (!known.includes(k)) fail(file, `flags.${k}`, `a flag of ${command}: ${known.join(", ")}`, k);
   if (takesWorkload(command) && spec.base === undefined) fail(file, "base", `a workload file or "preset:NAME" (${command} runs on a workload)`, undefined);
-  const base = takesWorkload(command) ? loadBase(file, spec.base!) : undefined;
+  const base = takesWorkload(command) ? baseOf(spec.base!) : undefined;
   if (!takesWorkload(command) && spec.base === undefined && !("--model" in spec.flags) && !("--model" in spec.grid)) fail(file, "base", "the model (a preset id or file), or --model in flags or grid", undefined);
   for (const { k, at } of keys) {
     if (k.startsWith("--")) {

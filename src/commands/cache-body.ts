@@ -1,0 +1,53 @@
+/** The API's bodies for `strata cache mrc|simulate` on a generated trace: the `cache gen` flags as a generator, then the command's flags. */
+import { z } from "zod";
+import { MAX_REQUESTS } from "../cache/generate.js";
+import type { DlrmWorkload } from "../spec/workload.js";
+import { parseMixTables, parsePolicies, parseSizes, U32, type GeneratorSpec, type MrcRequest } from "./cache.js";
+import { DlrmWorkloadField } from "./plan.js";
+import { resolvedBy } from "./workload.js";
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const requests = int(1, MAX_REQUESTS).default(1_000_000);
+const seed = int(0, U32).default(1);
+const MixTables = z.array(z.strictObject({ rows: int(1, U32), alpha: z.number().positive(), weight: z.number().positive() })).min(1);
+
+/** `strata cache gen`'s defaults for the fields a kind does not use. */
+const UNUSED = { requests: 1_000_000, keys: 1_000_000, alpha: 1, objSize: 4096, tables: [], rowBytes: 128, steps: 1 };
+
+export const Generator = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("zipf"), requests, keys: int(1, U32).default(1_000_000), alpha: z.number().positive().default(1), objSize: int(1, U32).default(4096), seed }),
+  z.strictObject({
+    kind: z.literal("dlrm-mix"), requests,
+    tables: z.union([z.string().transform(resolvedBy((s) => parseMixTables(s as string))), MixTables]).default([{ rows: 1_000_000, alpha: 1.1, weight: 0.5 }, { rows: 100_000, alpha: 0.9, weight: 0.3 }, { rows: 10_000, alpha: 1.2, weight: 0.2 }]),
+    rowBytes: int(1, U32).default(128), driftEvery: z.number().positive().optional(), seed,
+  }),
+  z.strictObject({ kind: z.literal("workload"), workload: DlrmWorkloadField("cache gen"), steps: int(1, MAX_REQUESTS).default(1), seed }),
+]).transform((g): GeneratorSpec => ({ ...UNUSED, ...g, workload: "workload" in g ? (g.workload as DlrmWorkload) : undefined }));
+
+/** Sizes as numbers of objects or strings with a unit ("64MiB"), as `--size` takes them comma-separated. */
+const Sizes = z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1).transform(resolvedBy((list) => {
+  const joined = (list as (string | number)[]).join(",");
+  parseSizes(joined);
+  return joined;
+}));
+
+export const MrcBody = z.strictObject({
+  generator: Generator,
+  sample: z.number().positive().max(1).optional(),
+  maxObjects: int(1, MAX_REQUESTS).optional(),
+  seed: int(0, U32).optional(),
+  sizes: Sizes.optional(),
+  bytes: z.boolean().optional(),
+}).refine((b) => b.sample === undefined || b.maxObjects === undefined, { path: ["maxObjects"], message: "expected one of sample and maxObjects (a fixed sampling rate, or a fixed number of sampled objects whose rate adapts), found both" })
+  .transform((b): { generator: GeneratorSpec; mrc: MrcRequest } => ({ generator: b.generator, mrc: { sample: b.sample, maxObjects: b.maxObjects, seed: b.seed, size: b.sizes, bytes: b.bytes } }));
+
+export const SimulateBody = z.strictObject({
+  generator: Generator,
+  policies: z.array(z.string().min(1)).min(1).transform(resolvedBy((list) => {
+    const joined = (list as string[]).join(",");
+    parsePolicies(joined);
+    return joined;
+  })),
+  sizes: Sizes,
+  bytes: z.boolean().optional(),
+}).transform((b) => ({ generator: b.generator, policy: b.policies, size: b.sizes, bytes: b.bytes, timing: false }));
