@@ -8,7 +8,7 @@ import { missRatioAt, mrcSeries, mrcSvg } from "../src/report/charts/mrc.js";
 import { nodeDocument } from "../src/report/charts/node-document.js";
 import { inferParetoObjectives, paretoSvg, sweepCommandOf, sweepObjectives } from "../src/report/charts/pareto.js";
 import { rankBarsSvg } from "../src/report/charts/rank-bars.js";
-import { stepBarSvg, stepPartsFromPrediction, stepPartsFromTimeline } from "../src/report/charts/step-bar.js";
+import { stepBarSvg, stepPartsFromPrediction, stepPartsFromTimeline, stepPartsWithPrediction } from "../src/report/charts/step-bar.js";
 import { chartMarkup, type Chart } from "../src/report/charts/svg.js";
 import { tableHeatmapSvg, tableLoads } from "../src/report/charts/table-heatmap.js";
 import { tierBaselineSvg } from "../src/report/charts/tier-baseline.js";
@@ -49,6 +49,13 @@ describe("charts from the CLI's JSON", () => {
     // The host lane adds up to the step: busy parts plus idle.
     expect(s.host.reduce((a, p) => a + p.ms, 0)).toBeCloseTo(s.stepMs, 3);
     check("step-timeline", stepBarSvg([s], o));
+    // With its prediction: host time between the timeline's ops is its own part, and the lanes add up to the step.
+    const p = fixture("predict").results[0];
+    const both = stepPartsWithPrediction(s, p);
+    expect(both.host.reduce((a, x) => a + x.ms, 0)).toBeCloseTo(p.trainStepMs, 6);
+    expect(both.gpu.reduce((a, x) => a + x.ms, 0)).toBeCloseTo(p.trainStepMs, 3);
+    expect(both.host.find((x) => x.part === "host, between ops")!.ms).toBeGreaterThan(0);
+    check("step-timeline-predicted", stepBarSvg([both], o));
   });
 
   it("timeline: every track, and a zoomed window holds only the spans inside it", () => {

@@ -70,7 +70,8 @@ function startServer(): Promise<{ server: ChildProcess; url: string }> {
 
 export async function openDashboard(): Promise<Dashboard> {
   await ensureBuilt();
-  const { server, url } = await startServer();
+  // STRATA_UI_URL: drive a dashboard already running (while developing the pages) instead of starting one.
+  const { server, url } = process.env.STRATA_UI_URL ? { server: undefined, url: process.env.STRATA_UI_URL } : await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"] });
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const offsite: string[] = [];
@@ -86,7 +87,7 @@ export async function openDashboard(): Promise<Dashboard> {
     url, browser, context, page, offsite,
     close: async () => {
       await browser.close().catch(() => undefined);
-      server.kill("SIGTERM");
+      server?.kill("SIGTERM");
     },
   };
 }

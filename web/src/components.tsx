@@ -63,12 +63,15 @@ interface FieldProps<T> {
   hint?: string;
 }
 
-export function Select({ id, label, value, onChange, options, hint }: FieldProps<string> & { options: Array<string | { id: string; name?: string }> }) {
+/** A choice: a plain value, or an id shown with its name (`label` replaces both). */
+export type Choice = string | { id: string; name?: string; label?: string };
+
+export function Select({ id, label, value, onChange, options, hint }: FieldProps<string> & { options: Choice[] }) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)} aria-describedby={hint ? `${id}-hint` : undefined}>
-        {options.map((o) => (typeof o === "string" ? <option value={o} key={o}>{o}</option> : <option value={o.id} key={o.id}>{o.name ? `${o.id} — ${o.name}` : o.id}</option>))}
+        {options.map((o) => (typeof o === "string" ? <option value={o} key={o}>{o}</option> : <option value={o.id} key={o.id}>{o.label ?? (o.name ? `${o.id} — ${o.name}` : o.id)}</option>))}
       </select>
       {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
     </div>

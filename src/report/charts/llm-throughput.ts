@@ -27,7 +27,7 @@ export function llmThroughputSvg(doc: PerfJson, o: ChartOptions): Chart {
   return drawPlot(o, label, {
     height: 300,
     marginLeft: 60,
-    x: { type: batches.length > 1 && batches[batches.length - 1]! / batches[0]! >= 8 ? "log" : "linear", label: "batch (sequences)", grid: true, ticks: batches.length <= 10 ? batches : undefined, tickFormat: "d" },
+    x: { type: batches.length > 1 && batches[batches.length - 1]! / batches[0]! >= 8 ? "log" : "linear", label: "batch (sequences)", grid: true, ticks: batches.length <= 10 ? batches : undefined, tickFormat: (d: number) => String(d) },
     y: { type: "log", label: "tokens/s per GPU", grid: true },
     color: { domain: ["prefill", "decode"], range: ["#4e79a7", "#f28e2c"], legend: true },
     marks: [

@@ -68,6 +68,21 @@ export function stepPartsFromTimeline(trace: ChromeTraceLike, label?: string): S
   return { label: label ?? String(trace.metadata?.name ?? events[0]?.process ?? "step"), stepMs, gpu: lane(true), host: lane(false) };
 }
 
+/**
+ * A timeline's parts with the prediction's totals: the step, GPU active and host busy are the
+ * prediction's; host time the timeline draws no op for (between ops) is a part of its own.
+ */
+export function stepPartsWithPrediction(t: StepParts, p: PredictionLike): StepParts {
+  const hostOps = t.host.filter((x) => x.part !== "idle");
+  const between = p.hostBusyMs - hostOps.reduce((a, x) => a + x.ms, 0);
+  return {
+    label: t.label,
+    stepMs: p.trainStepMs,
+    gpu: positive([...t.gpu.filter((x) => x.part !== "idle"), { part: "idle", ms: p.trainStepMs - p.gpuActiveMs }]),
+    host: positive([...hostOps, { part: "host, between ops", ms: between }, { part: "idle", ms: p.trainStepMs - p.hostBusyMs }]),
+  };
+}
+
 export function stepBarSvg(steps: StepParts[], o: ChartOptions): Chart {
   const label = "Where the training step's time goes: GPU and host lanes, ms";
   if (!steps.length) return emptyChart(o, label, "no predictions");

@@ -67,6 +67,7 @@ export const PART_COLORS: Record<string, string> = {
   "GPU active": "#4e79a7",
   "host busy": "#f28e2c",
   "host overhead": "#ff9da7",
+  "host, between ops": "#bab0ab",
   dense: "#59a14f",
   "exposed comm": "#e15759",
   idle: "#d9d9d9",

@@ -33,7 +33,7 @@ export function PlanPage({ catalog }: { catalog: Catalog }) {
       <div class="row">
         <TextInput id="plan-cluster" label="Cluster" value={cluster} onChange={setCluster} list={catalog.clusters.map((c) => c.id)} hint="a preset, or <hosts>x<gpus>-<gpu> such as 2x8-h100-sxm-80gb" />
         <Select id="plan-strategy" label="Strategy" value={strategy} onChange={setStrategy} options={catalog.strategies} />
-        <Select id="plan-impl" label="Implementation" value={impl} onChange={setImpl} options={[{ id: "", name: "the workload's" }, ...catalog.implementations.map((i) => ({ id: i }))]} />
+        <Select id="plan-impl" label="Implementation" value={impl} onChange={setImpl} options={[{ id: "", label: "the workload's" }, ...catalog.implementations.map((i) => ({ id: i }))]} />
       </div>
       <Button id="plan-run" onClick={go} busy={busy}>Plan</Button>
       <ErrorBox error={error} />

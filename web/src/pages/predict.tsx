@@ -1,7 +1,7 @@
 /** Predict: a workload on one or more GPUs and implementations; where the step's time goes, its timeline, the trace to download. */
 import { useMemo, useState } from "preact/hooks";
 import type { PredictionJson } from "../../../src/report/prediction.js";
-import { stepBarSvg, stepPartsFromTimeline } from "../../../src/report/charts/step-bar.js";
+import { stepBarSvg, stepPartsFromTimeline, stepPartsWithPrediction } from "../../../src/report/charts/step-bar.js";
 import { predictTable } from "../../../src/report/charts/tables.js";
 import type { ChromeTraceLike } from "../../../src/report/charts/timeline.js";
 import { postJson, type Catalog } from "../api.js";
@@ -42,7 +42,7 @@ export function PredictPage({ catalog }: { catalog: Catalog }) {
     }));
   });
 
-  const bar = useMemo(() => (result ? stepBarSvg(result.map((r) => stepPartsFromTimeline(r.trace, `${r.gpu} · ${r.implementation}`)), { document }) : undefined), [result]);
+  const bar = useMemo(() => (result ? stepBarSvg(result.map((r) => stepPartsWithPrediction(stepPartsFromTimeline(r.trace, `${r.gpu} · ${r.implementation}`), r.prediction)), { document }) : undefined), [result]);
   const hostFlag = host === catalog.referenceHost ? "" : ` --host ${host}`;
   const current = result?.[shown];
   return (
@@ -65,7 +65,7 @@ export function PredictPage({ catalog }: { catalog: Catalog }) {
             <DataTable model={predictTable({ results: result.map((r) => r.prediction) } as unknown as Parameters<typeof predictTable>[0])} />
           </Section>
           <Section title="Timeline">
-            {result.length > 1 ? <Select id="predict-timeline-of" label="Timeline of" value={String(shown)} onChange={(v) => setShown(Number(v))} options={result.map((r, i) => ({ id: String(i), name: `${r.gpu} · ${r.implementation}` }))} /> : null}
+            {result.length > 1 ? <Select id="predict-timeline-of" label="Timeline of" value={String(shown)} onChange={(v) => setShown(Number(v))} options={result.map((r, i) => ({ id: String(i), label: `${r.gpu} · ${r.implementation}` }))} /> : null}
             {current ? (
               <>
                 <TimelineView key={shown} trace={current.trace} id="predict-timeline" />

@@ -31,7 +31,7 @@ export function TiersPage({ catalog }: { catalog: Catalog }) {
       <WorkloadEditor id="tier-workload" catalog={catalog} text={w.text} name={w.name} onChange={w.set} kinds="dlrm" />
       <div class="row">
         <Select id="tier-node" label="Node" value={node} onChange={setNode} options={catalog.nodes} />
-        <Select id="tier-baseline" label="Baseline node" value={baseline} onChange={setBaseline} options={[{ id: "", name: "the node with only HBM and DRAM" }, ...catalog.nodes.map((n) => ({ id: n.id }))]} />
+        <Select id="tier-baseline" label="Baseline node" value={baseline} onChange={setBaseline} options={[{ id: "", label: "the node with only HBM and DRAM" }, ...catalog.nodes.map((n) => ({ id: n.id }))]} />
         <Select id="tier-mode" label="Mode" value={mode} onChange={setMode} options={["train", "infer"]} />
         {mode === "train" ? (
           <NumberInput id="tier-target" label="Target step ms" value={targetStepMs} onChange={setTarget} min={0} />
@@ -41,7 +41,7 @@ export function TiersPage({ catalog }: { catalog: Catalog }) {
             <NumberInput id="tier-p99" label="p99 latency ms" value={p99Ms} onChange={setP99} min={0} />
           </>
         )}
-        <Select id="tier-policy" label="Cache policy" value={policy} onChange={setPolicy} options={[{ id: "", name: "set-lru (train), lru (infer)" }, ...catalog.tierPolicies.map((p) => ({ id: p }))]} />
+        <Select id="tier-policy" label="Cache policy" value={policy} onChange={setPolicy} options={[{ id: "", label: "set-lru (train), lru (infer)" }, ...catalog.tierPolicies.map((p) => ({ id: p }))]} />
       </div>
       <Button id="tier-run" onClick={go} busy={busy}>Place tables</Button>
       <ErrorBox error={error} />

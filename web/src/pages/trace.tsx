@@ -38,7 +38,7 @@ export function TracePage({ catalog }: { catalog: Catalog }) {
       <p>A PyTorch profiler (Kineto) trace: its steps, where the GPU idles and why, the five host-overhead types, and the step replayed through the simulator and predicted without the profiler.</p>
       <div class="row">
         <FileInput id="trace-file" label="Kineto trace" accept=".json,.gz" hint="plain or gzip JSON, up to 256 MiB" onFile={(f) => { setFile(f); void go(f); }} />
-        <Select id="trace-gpu" label="Predict on GPU" value={gpu} onChange={setGpu} options={[{ id: "", name: "the trace's own GPU" }, ...catalog.gpus.map((g) => ({ id: g.id }))]} />
+        <Select id="trace-gpu" label="Predict on GPU" value={gpu} onChange={setGpu} options={[{ id: "", label: "the trace's own GPU" }, ...catalog.gpus.map((g) => ({ id: g.id }))]} />
       </div>
       <Button id="trace-run" onClick={() => void go()} busy={busy}>Analyse</Button>
       <ErrorBox error={error} />
