@@ -10,28 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/program.js";
-import { example } from "./helpers.js";
+import { example, strataInProcess as run } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-fuzz-"));
 const hash = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
-
-/** Run one command line in process, capturing what it prints. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await runCli(["node", "strata", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 function expectClean(r: { code: number; stdout: string; stderr: string }, args: string[]): void {
   const where = `strata ${args.join(" ")}\n${r.stderr.slice(0, 400)}`;

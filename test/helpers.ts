@@ -34,6 +34,24 @@ export function strata(args: string[], input?: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Run one command line in process (src/cli/program.ts), capturing what it prints. */
+export async function strataInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runCli } = await import("../src/cli/program.js");
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await runCli(["node", "strata", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
 /**
  * Compare with test/golden/NAME; UPDATE_GOLDEN=1 rewrites it. A missing golden is written
  * locally but fails under CI (CI set), so a run can never pass by writing its own expectation.

@@ -24,6 +24,8 @@ export async function tracePredict(load: () => Promise<LoadedTrace>, o: TracePre
   return predictFromTrace(await load(), { gpu: o.gpu, traceGpu: o.traceGpu, profilerCost, hostOverheads, host, ownOverheads: o.ownOverheads });
 }
 
+/** The trace's name as answers and errors show it (the CLI's file argument); default "upload". */
+const name = z.string().min(1).max(255).optional();
 const flag = z.enum(["1", "true", "0", "false", ""]).transform((v) => v === "1" || v === "true" || v === "");
 const positive = z.coerce.number().positive().optional();
 
@@ -35,7 +37,8 @@ export const TracePredictQuery = z.strictObject({
   ownOverheads: flag.optional(),
   host: catalogId(getHost).optional(),
   hostSpeed: positive,
+  name,
 });
 
-/** `POST /api/trace/analyze` takes no flags. */
-export const TraceAnalyzeQuery = z.strictObject({});
+/** `POST /api/trace/analyze` takes no flags but the name. */
+export const TraceAnalyzeQuery = z.strictObject({ name });

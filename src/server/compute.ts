@@ -19,7 +19,7 @@ export class Compute {
   }
 
   /** Run a route's call; `onProgress` hears its progress; `signal` aborts it (the thread is ended). */
-  async run(route: string, input: unknown, o: { onProgress?: Progress; signal?: AbortSignal; upload?: string } = {}): Promise<Outcome> {
+  async run(route: string, input: unknown, o: { onProgress?: Progress; signal?: AbortSignal; upload?: ComputeTask["upload"] } = {}): Promise<Outcome> {
     const { port1, port2 } = new MessageChannel();
     port1.on("message", (p: Parameters<Progress>[0]) => o.onProgress?.(p));
     const task: ComputeTask = { route, input, port: port2, upload: o.upload };

@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import type { Compute } from "./compute.js";
 import type { ErrorBody } from "./errors.js";
 import type { Progress } from "./routes.js";
+import type { ComputeTask } from "./worker.js";
 
 export type JobState = "running" | "done" | "failed" | "cancelled";
 type ProgressData = Parameters<Progress>[0];
@@ -50,7 +51,7 @@ export class Jobs {
   }
 
   /** Start a job; `cleanup` runs when it ends (an upload's temporary file). */
-  start(route: string, input: unknown, o: { upload?: string; cleanup?: () => Promise<void> } = {}): string {
+  start(route: string, input: unknown, o: { upload?: ComputeTask["upload"]; cleanup?: () => Promise<void> } = {}): string {
     this.prune();
     const job: Job = { id: randomUUID(), route, state: "running", listeners: new Set(), abort: new AbortController() };
     this.jobs.set(job.id, job);

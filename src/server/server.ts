@@ -76,12 +76,12 @@ export async function startServer(o: ServerOptions = {}): Promise<UiServer> {
   const jobs = new Jobs(compute);
 
   /** A route's input: the body checked (JSON), or the query checked and the trace saved. */
-  async function inputOf(name: string, req: IncomingMessage, url: URL): Promise<{ input: unknown; upload?: { file: string; remove: () => Promise<void> } }> {
+  async function inputOf(name: string, req: IncomingMessage, url: URL): Promise<{ input: unknown; upload?: { file: string; name: string; remove: () => Promise<void> } }> {
     const route = ROUTES[name]!;
     if (route.body === "json") return { input: route.parse(await readJson(req)) };
-    const flags = route.parse(Object.fromEntries(url.searchParams));
+    const flags = route.parse(Object.fromEntries(url.searchParams)) as { name?: string };
     const upload = await saveUpload(req);
-    return { input: { file: upload.file, flags }, upload };
+    return { input: { file: upload.file, flags }, upload: { ...upload, name: flags.name ?? "upload" } };
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -125,8 +125,9 @@ export async function startServer(o: ServerOptions = {}): Promise<UiServer> {
     only("POST");
     if (asJob && jobs.running() >= MAX_RUNNING) throw new HttpError(429, `${MAX_RUNNING} jobs are running; wait for one to finish or cancel one (DELETE /api/jobs/ID)`);
     const { input, upload } = await inputOf(name, req, url);
+    const shown = upload && { file: upload.file, name: upload.name };
     if (asJob) {
-      const id = jobs.start(name, input, { upload: upload?.file, cleanup: upload?.remove });
+      const id = jobs.start(name, input, { upload: shown, cleanup: upload?.remove });
       return send(res, 202, JSON.stringify({ id, status: `/api/jobs/${id}`, events: `/api/jobs/${id}/events` }));
     }
     // A client that goes away stops its call.
@@ -135,7 +136,7 @@ export async function startServer(o: ServerOptions = {}): Promise<UiServer> {
       if (!res.writableFinished) abort.abort();
     });
     try {
-      const out = await compute.run(name, input, { signal: abort.signal, upload: upload?.file });
+      const out = await compute.run(name, input, { signal: abort.signal, upload: shown });
       if (out.ok) send(res, 200, out.json);
       else send(res, out.status, JSON.stringify(out.body));
     } finally {

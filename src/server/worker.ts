@@ -7,8 +7,8 @@ export interface ComputeTask {
   route: string;
   input: unknown;
   port: MessagePort;
-  /** A temporary file's path, shown as "upload" in errors (the client never named it). */
-  upload?: string;
+  /** An upload's temporary file, shown as the name the client gave it (answers and errors name their input). */
+  upload?: { file: string; name: string };
 }
 
 /** The answer as JSON text (what the route sends), or the error's status and body. */
@@ -29,11 +29,13 @@ function throttled(post: Progress): Progress {
 
 export default async function run(task: ComputeTask): Promise<Outcome> {
   const route = ROUTES[task.route];
-  const scrub = (s: string): string => (task.upload ? s.split(task.upload).join("upload") : s);
+  const { upload } = task;
+  const scrub = (s: string): string => (upload ? s.split(upload.file).join(upload.name) : s);
   try {
     if (!route) throw new Error(`no route ${task.route}`);
     const result = await route.run(task.input as never, throttled((p) => task.port.postMessage(p)));
-    return { ok: true, json: JSON.stringify(result) };
+    const json = JSON.stringify(result);
+    return { ok: true, json: upload ? json.split(JSON.stringify(upload.file).slice(1, -1)).join(JSON.stringify(upload.name).slice(1, -1)) : json };
   } catch (err) {
     return { ok: false, ...errorOf(err, route?.fields, scrub) };
   } finally {

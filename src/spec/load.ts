@@ -60,7 +60,9 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, file: st
   const fields = issueFields(schema, data, result.error.issues.slice(0, 8));
   const lines = fields.map((f) => `  at ${f.path || "(top level)"}: ${f.message}`);
   const more = result.error.issues.length > 8 ? `\n  (${result.error.issues.length - 8} more)` : "";
-  throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`, fields[0]);
+  // The field an API error names: a misspelt one first (its message says the right spelling).
+  const first = fields.find((f) => f.message.startsWith("unknown field")) ?? fields[0];
+  throw new UserError(`${file}: invalid ${what}\n${lines.join("\n")}${more}`, first);
 }
 
 export function readText(file: string): string {
