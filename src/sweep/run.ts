@@ -3,22 +3,19 @@
  * makes and the JSON it prints. Plain data in, plain JSON out (no wall-clock fields), so a
  * configuration's result is the same in any process, thread or host that runs it.
  */
-import { resolveCluster } from "../catalog/clusters.js";
+import { llmFitJson, llmPerf, llmPerfJson } from "../commands/llm.js";
+import { planInputs, runPlan } from "../commands/plan.js";
+import { predict, predictJson } from "../commands/predict.js";
 import { checkCatalogNames } from "../commands/workload.js";
 import { tierJson, tierRun } from "../commands/tier.js";
-import { resolveHost } from "../host/setting.js";
-import { BOUNDS, assertFinite, numberIn } from "../llm/bounds.js";
-import { fitJson, perfJson, perfRuns, runFit, type DeployOpts } from "../llm/deploy.js";
-import { requireSpec, resolveModel } from "../llm/presets.js";
-import { predictWorkload } from "../predict.js";
+import { BOUNDS, numberIn } from "../llm/bounds.js";
+import type { DeployOpts } from "../llm/deploy.js";
+import { resolveModel } from "../llm/presets.js";
 import { planJson } from "../report/plan-json.js";
-import { predictionJson } from "../report/prediction.js";
-import { COMM_BYTES, type CommDtype } from "../perf/collectives.js";
-import { planSharding, STRATEGIES, type Strategy } from "../shard/planner.js";
 import { UserError } from "../spec/errors.js";
 import { validate } from "../spec/load.js";
 import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
-import { isDlrm, Workload, workloadClusterId } from "../spec/workload.js";
+import { isDlrm, Workload } from "../spec/workload.js";
 import { parsePath, setPath, type Configuration, type Params } from "./expand.js";
 import type { SweepCommand } from "./spec.js";
 
@@ -75,50 +72,39 @@ function deployOpts(f: Record<string, unknown>, defaultCount: number): DeployOpt
 export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Configuration): Promise<unknown> {
   const f: Record<string, unknown> = { ...task.flags };
   for (const [k, v] of Object.entries(c.params)) if (k.startsWith("--")) f[k] = v;
-  const host = () => resolveHost({ host: opt(f["--host"], (v) => text("--host", v)), hostSpeed: opt(f["--host-speed"], (v) => num("--host-speed", v, 0, Infinity, { minExclusive: true })) });
+  const str = (flag: string) => opt(f[flag], (v) => text(flag, v));
+  const positive = (flag: string) => opt(f[flag], (v) => num(flag, v, 0, Infinity, { minExclusive: true }));
   switch (task.command) {
     case "predict": {
       const w = workloadOf(task.base, c.params, c.index);
-      return predictionJson(predictWorkload(w, { gpu: opt(f["--gpu"], (v) => text("--gpu", v)), implementation: opt(f["--implementation"], (v) => text("--implementation", v)), host: host() }));
+      return predictJson(predict({ workloads: [w], gpu: str("--gpu"), implementation: str("--implementation"), host: str("--host"), hostSpeed: positive("--host-speed") })).results[0];
     }
     case "plan": {
       const w = workloadOf(task.base, c.params, c.index);
-      if (!isDlrm(w)) throw new UserError(`plan shards DLRM tables; model.kind is "${w.model.kind}"`);
-      const clusterId = opt(f["--cluster"], (v) => text("--cluster", v)) ?? workloadClusterId(w);
-      if (!clusterId) throw new UserError("no cluster: give --cluster, hardware.cluster, or hardware.count > 1 GPUs in one host");
-      const strategy = choice("--strategy", f["--strategy"] ?? "best", STRATEGIES) as Strategy;
-      const commDtype = opt(f["--comm-precision"], (v) => choice("--comm-precision", v, Object.keys(COMM_BYTES)) as CommDtype);
-      const p = await planSharding(w, resolveCluster(clusterId), strategy, {
-        commDtype, implementation: opt(f["--implementation"], (v) => text("--implementation", v)),
-        milpSeconds: opt(f["--milp-seconds"], (v) => num("--milp-seconds", v, 0, Infinity, { minExclusive: true })), host: host().factors,
-      });
-      return planJson(p);
+      const inputs = planInputs({
+        workload: w, cluster: str("--cluster"), strategy: str("--strategy"), implementation: str("--implementation"), commPrecision: str("--comm-precision"),
+        milpSeconds: positive("--milp-seconds"), host: str("--host"), hostSpeed: positive("--host-speed"),
+      }, `configuration ${c.index}`);
+      return planJson(await runPlan(inputs));
     }
     case "tier": {
       const w = workloadOf(task.base, c.params, c.index);
       if (!isDlrm(w)) throw new UserError(`tier places DLRM embedding tables; model.kind is "${w.model.kind}"`);
-      const n = (flag: string) => opt(f[flag], (v) => num(flag, v, 0, Infinity, { minExclusive: true }));
       const r = await tierRun(w, {
-        node: text("--node", f["--node"]), baselineNode: opt(f["--baseline-node"], (v) => text("--baseline-node", v)), mode: text("--mode", f["--mode"]),
-        targetStepMs: n("--target-step-ms"), qps: n("--qps"), p99Ms: n("--p99-ms"), policy: opt(f["--policy"], (v) => text("--policy", v)),
+        node: text("--node", f["--node"]), baselineNode: str("--baseline-node"), mode: text("--mode", f["--mode"]),
+        targetStepMs: positive("--target-step-ms"), qps: positive("--qps"), p99Ms: positive("--p99-ms"), policy: str("--policy"),
       });
       return tierJson(r);
     }
     case "llm fit": {
-      const result = fitJson(runFit(deployOpts(f, 1)).result);
-      assertFinite(result);
-      return result;
+      const o = deployOpts(f, 1);
+      return llmFitJson(o, resolveModel(o.model));
     }
     case "llm perf": {
       const o = { ...deployOpts(f, 8), price: opt(f["--price"], (v) => num("--price", v, 0, BOUNDS.price.max, { minExclusive: true })) };
-      const m = resolveModel(o.model);
-      const spec = requireSpec(m);
-      const prompt = opt(f["--prompt"], (v) => num("--prompt", v, 1, Number.MAX_SAFE_INTEGER, { integer: true })) ?? 2048;
-      const output = opt(f["--output-tokens"], (v) => num("--output-tokens", v, 1, Number.MAX_SAFE_INTEGER, { integer: true })) ?? 256;
-      if (prompt + output > spec.maxPosition) throw new UserError(`--prompt ${prompt} + --output-tokens ${output}: expected at most the model's ${spec.maxPosition} positions per sequence, found ${prompt + output}`);
-      const result = perfJson(perfRuns(o, m, [o.batch ?? 1], prompt, output)[0]!);
-      assertFinite(result);
-      return result;
+      const prompt = opt(f["--prompt"], (v) => num("--prompt", v, 1, Number.MAX_SAFE_INTEGER, { integer: true }));
+      const output = opt(f["--output-tokens"], (v) => num("--output-tokens", v, 1, Number.MAX_SAFE_INTEGER, { integer: true }));
+      return llmPerfJson(llmPerf(o, resolveModel(o.model), [o.batch ?? 1], prompt, output));
     }
   }
 }
