@@ -82,7 +82,7 @@ export async function openDashboard(): Promise<Dashboard> {
     return route.abort("blockedbyclient");
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(60000);
+  page.setDefaultTimeout(120000);
   return {
     url, browser, context, page, offsite,
     close: async () => {

@@ -86,6 +86,7 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
     return { doc, spec };
   });
   const objectives = useMemo(() => (result ? sweepObjectives(result.doc) : []), [result]);
+  const failed = (result?.doc.results ?? []).filter((r): r is Extract<(typeof r), { error: string }> => "error" in r);
   const chart = useMemo(() => (result && axes ? paretoSvg(result.doc, { document, x: axes[0], y: axes[1] }) : undefined), [result, axes]);
   return (
     <Section title="Sweep: the Pareto front">
@@ -99,7 +100,8 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
       {result && axes ? (
         <>
           <Cli command={`strata sweep sweep.yaml --json   # ${JSON.stringify(result.spec)}`} />
-          <p class="summary" data-testid="sweep-summary">{result.doc.runs} configurations, {result.doc.pareto.length} on the front of tokensPerSecPerGpu and tokensPerSecPerUser</p>
+          <p class="summary" data-testid="sweep-summary">{result.doc.runs} configurations, {result.doc.pareto.length} on the front of tokensPerSecPerGpu and tokensPerSecPerUser{failed.length ? `; ${failed.length} failed` : ""}</p>
+          {failed.length ? <ErrorBox error={new Error(`configuration ${failed[0]!.index}: ${failed[0]!.error}`)} /> : null}
           <div class="row">
             <Select id="sweep-x" label="x axis" value={axes[0]} onChange={(x) => setAxes([x, axes[1]])} options={objectives} />
             <Select id="sweep-y" label="y axis" value={axes[1]} onChange={(y) => setAxes([axes[0], y])} options={objectives} />
