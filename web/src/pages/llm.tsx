@@ -60,7 +60,10 @@ export function LlmPage({ catalog }: { catalog: Catalog }) {
         <>
           <Cli command={`strata llm fit ${result.flags} --json; strata llm context ${result.flags} --batch ${batches} --json; strata llm perf ${result.flags} --batch ${batches} --json`} />
           <p class="summary" data-testid="llm-summary">{f.fits ? "Fits" : "Does not fit"}: {(f.params.total / 1e9).toFixed(1)}B parameters ({(f.params.active / 1e9).toFixed(1)}B active), weights {(f.weightsBytes / 1e9).toFixed(1)} GB; max context {f.maxContextTokens.toLocaleString("en-US")} tokens with full KV, {f.maxContextTokensHybrid.toLocaleString("en-US")} hybrid</p>
-          <Section title="Memory against capacity"><ChartBox chart={charts.memory} testId="llm-memory" /></Section>
+          <Section title="Memory against capacity">
+            <ChartBox chart={charts.memory} testId="llm-memory" />
+            <p class="note">{result.fit.detail ? "Per GPU." : `Over all ${count} GPUs: weights and the KV cache at the largest context. The rest of their HBM is the runtime reserve (profiling-run activations, sampler, CUDA context and communication buffers) and what the engine leaves unused (its memory utilisation); strata llm fit without --json itemises them per GPU.`}</p>
+          </Section>
           <Section title="Context: full against hybrid KV"><ChartBox chart={charts.context} testId="llm-context" /></Section>
           <Section title="Prefill and decode throughput">
             <ChartBox chart={charts.perf} testId="llm-perf" />
