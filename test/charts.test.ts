@@ -132,7 +132,11 @@ describe("charts from the CLI's JSON", () => {
 
   it("trace: steps with idle causes, measured against replayed and predicted", () => {
     check("trace-steps", traceStepsSvg(fixture("analyze"), o));
-    check("trace-compare", traceCompareSvg(fixture("replay"), fixture("tpredict"), o));
+    check("trace-compare", traceCompareSvg({ replay: fixture("replay"), predicted: fixture("tpredict") }, o));
+    // Without a replay the measured steps are the analysis's.
+    const m = chartMarkup(traceCompareSvg({ analysis: fixture("analyze"), predicted: fixture("tpredict") }, o));
+    expect(m).toContain(">measured<");
+    expect(m).not.toContain(">replayed<");
   });
 
   it("empty inputs say so", () => {

@@ -15,16 +15,19 @@ export function ChartBox({ chart, testId }: { chart: Chart | undefined; testId?:
   return <div class="chart" ref={ref} data-testid={testId} />;
 }
 
-export function DataTable({ model, limit = 100 }: { model: TableModel; limit?: number }) {
-  const rows = model.rows.slice(0, limit);
+/** A table of at most `limit` rows until asked for all. */
+export function DataTable({ model, limit = 20 }: { model: TableModel; limit?: number }) {
+  const [all, setAll] = useState(false);
+  const rows = all ? model.rows : model.rows.slice(0, limit);
   const cls = (i: number) => (model.numeric[i] ? "num" : undefined);
   return (
     <div class="table-wrap">
       <table>
-        <caption>{model.caption}{model.rows.length > limit ? ` (first ${limit} of ${model.rows.length})` : ""}</caption>
+        <caption>{model.caption}{model.rows.length > rows.length ? ` (first ${rows.length} of ${model.rows.length})` : ""}</caption>
         <thead><tr>{model.head.map((h, i) => <th scope="col" class={cls(i)} key={h}>{h}</th>)}</tr></thead>
         <tbody>{rows.map((r, j) => <tr key={j}>{r.map((v, i) => <td class={cls(i)} key={i}>{v}</td>)}</tr>)}</tbody>
       </table>
+      {model.rows.length > limit ? <button type="button" class="plain small" aria-expanded={all} onClick={() => setAll(!all)}>{all ? `Show the first ${limit} rows` : `Show all ${model.rows.length} rows`}</button> : null}
     </div>
   );
 }

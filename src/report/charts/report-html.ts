@@ -91,10 +91,10 @@ function section(r: KindedResult, o: ReportOptions): string {
       parts.push(p(`${r.data.steps.length} steps, mean ${r.data.stepMs.toFixed(3)} ms, GPU active ${r.data.gpuActiveMs.toFixed(3)} ms, ${r.data.bound.toUpperCase()}-bound`), figure(traceStepsSvg(r.data, o)), tableHtml(traceStepTable(r.data)), tableHtml(overheadTable(r.data)));
       break;
     case "trace replay":
-      parts.push(p(`mean: measured ${r.data.measuredStepMs.toFixed(3)} ms, replayed ${r.data.replayedStepMs.toFixed(3)} ms`), figure(traceCompareSvg(r.data, undefined, o)));
+      parts.push(p(`mean: measured ${r.data.measuredStepMs.toFixed(3)} ms, replayed ${r.data.replayedStepMs.toFixed(3)} ms`), figure(traceCompareSvg({ replay: r.data }, o)));
       break;
     case "trace predict":
-      parts.push(p(`predicted step without the profiler on ${r.data.gpu}: ${r.data.stepMs.toFixed(3)} ms (GPU active ${r.data.gpuActiveMs.toFixed(3)} ms)`), figure(traceCompareSvg(undefined, r.data, o)));
+      parts.push(p(`predicted step without the profiler on ${r.data.gpu}: ${r.data.stepMs.toFixed(3)} ms (GPU active ${r.data.gpuActiveMs.toFixed(3)} ms)`), figure(traceCompareSvg({ predicted: r.data }, o)));
       break;
   }
   return `<section><h2>${escapeHtml(r.file)} <small>${escapeHtml(r.kind)}</small></h2><p class="cli">Same answer on the command line: <code>${escapeHtml(KIND_COMMAND[r.kind])}</code></p>${parts.join("\n")}</section>`;

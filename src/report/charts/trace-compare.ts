@@ -1,5 +1,5 @@
 /**
- * A profiled run's steps measured, replayed through the simulator (`strata trace replay --json`)
+ * A profiled run's steps measured (`strata trace analyze` or `replay --json`), replayed through the simulator (`strata trace replay --json`)
  * and predicted without the profiler (`strata trace predict --json`), side by side per step.
  */
 import * as Plot from "@observablehq/plot";
@@ -15,10 +15,19 @@ export interface TracePredictionLike {
 
 const KINDS = ["measured", "replayed", "predicted"];
 
-export function traceCompareSvg(replay: ReplayLike | undefined, predicted: TracePredictionLike | undefined, o: ChartOptions): Chart {
+/** Measured steps: the replay's, else the analysis's (`strata trace analyze --json` steps). */
+export interface TraceCompareInput {
+  analysis?: { steps: Array<{ name: string; ms: number }> };
+  replay?: ReplayLike;
+  predicted?: TracePredictionLike;
+}
+
+export function traceCompareSvg({ analysis, replay, predicted }: TraceCompareInput, o: ChartOptions): Chart {
   const label = "Each step measured, replayed and predicted without the profiler, ms";
+  const measured = replay ? replay.steps.map((s) => ({ name: s.name, ms: s.measuredMs })) : (analysis?.steps ?? []);
   const rows = [
-    ...(replay?.steps ?? []).flatMap((s) => [{ step: s.name, kind: "measured", ms: s.measuredMs }, { step: s.name, kind: "replayed", ms: s.replayedMs }]),
+    ...measured.map((s) => ({ step: s.name, kind: "measured", ms: s.ms })),
+    ...(replay?.steps ?? []).map((s) => ({ step: s.name, kind: "replayed", ms: s.replayedMs })),
     ...(predicted?.steps ?? []).map((s) => ({ step: s.name, kind: "predicted", ms: s.stepMs })),
   ];
   if (!rows.length) return emptyChart(o, label, "no replayed or predicted steps");

@@ -30,7 +30,7 @@ export function TracePage({ catalog }: { catalog: Catalog }) {
     return { file: f.name, gpu, analysis, predicted, replay };
   });
   const steps = useMemo(() => (result ? traceStepsSvg(result.analysis, { document }) : undefined), [result]);
-  const compare = useMemo(() => (result ? traceCompareSvg(result.replay, result.predicted, { document }) : undefined), [result]);
+  const compare = useMemo(() => (result ? traceCompareSvg({ analysis: result.analysis, replay: result.replay, predicted: result.predicted }, { document }) : undefined), [result]);
   const a = result?.analysis;
   return (
     <>
