@@ -21,12 +21,15 @@ export function CachePage({ catalog }: { catalog: Catalog }) {
   const go = () => run(async () => {
     const generator = { kind: "zipf", keys, requests, alpha, seed };
     const chosen = numberList(sizes);
+    // Each policy drawn as a curve: simulated on a log grid of sizes up to the key count, and at the chosen sizes.
+    const grid = Array.from({ length: 9 }, (_, i) => Math.round(10 ** (1 + (i * (Math.log10(Math.max(100, keys)) - 1)) / 8)));
+    const simulated = [...new Set([...grid, ...chosen])].sort((a, b) => a - b);
     const [mrc, sim] = await Promise.all([
       postJson<MrcJson>("/api/cache/mrc", { generator }),
-      policies.length && chosen.length ? postJson<MrcJson>("/api/cache/simulate", { generator, policies, sizes: chosen }) : Promise.resolve(undefined),
+      policies.length ? postJson<MrcJson>("/api/cache/simulate", { generator, policies, sizes: simulated }) : Promise.resolve(undefined),
     ]);
     const trace = `strata cache gen --kind zipf --keys ${keys} --requests ${requests} --alpha ${alpha} --seed ${seed} -o z.bin`;
-    return { docs: sim ? [mrc, sim] : [mrc], sizes: chosen, command: `${trace}; strata cache mrc z.bin --json${sim ? `; strata cache simulate z.bin --policy ${policies.join(",")} --size ${chosen.join(",")} --json` : ""}` };
+    return { docs: sim ? [mrc, sim] : [mrc], sizes: chosen, command: `${trace}; strata cache mrc z.bin --json${sim ? `; strata cache simulate z.bin --policy ${policies.join(",")} --size ${simulated.join(",")} --json` : ""}` };
   });
   const open = (f: File) => run(async () => {
     const doc = parseText(await f.text(), f.name) as MrcJson;
