@@ -28,22 +28,25 @@ export function registerUi(program: Command): void {
       if (o.host !== undefined && o.host !== "127.0.0.1") {
         process.stderr.write(`strata: warning: --host ${o.host}: the dashboard and its API (no authentication) are open to anyone who can reach ${o.host}\n`);
       }
-      const server = await startServer({ host: o.host, port: o.port }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === "EADDRINUSE") throw new UserError(`--port ${o.port}: in use on ${o.host ?? "127.0.0.1"}; give another port, or --port 0 for a free one`);
-        if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND" || err.code === "EACCES") throw new UserError(`--host ${o.host ?? "127.0.0.1"} --port ${o.port}: cannot listen there (${err.code})`);
-        throw err;
-      });
-      process.stdout.write(`Strata dashboard: ${server.url}\n`);
-      if (o.open) openBrowser(server.url);
-      // Runs until SIGINT or SIGTERM, then closes the server and its threads and exits 0.
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          void server.close().finally(resolve);
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      // SIGINT or SIGTERM, from the start on, closes the server and its threads; the command then exits 0.
+      let signalled!: () => void;
+      const stopped = new Promise<void>((resolve) => (signalled = resolve));
+      const stop = () => signalled();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        const server = await startServer({ host: o.host, port: o.port }).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === "EADDRINUSE") throw new UserError(`--port ${o.port}: in use on ${o.host ?? "127.0.0.1"}; give another port, or --port 0 for a free one`);
+          if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND" || err.code === "EACCES") throw new UserError(`--host ${o.host ?? "127.0.0.1"} --port ${o.port}: cannot listen there (${err.code})`);
+          throw err;
+        });
+        process.stdout.write(`Strata dashboard: ${server.url}\n`);
+        if (o.open) openBrowser(server.url);
+        await stopped;
+        await server.close();
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
     });
 }

@@ -166,10 +166,16 @@ export async function startServer(o: ServerOptions = {}): Promise<UiServer> {
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port ?? 0, bound, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port ?? 0, bound, () => resolve());
+    });
+  } catch (err) {
+    // A port in use, an address not this machine's: nothing may keep the process alive.
+    await compute.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shown = bound.includes(":") ? `[${bound}]` : bound;
   return {
