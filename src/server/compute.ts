@@ -15,7 +15,7 @@ export class Compute {
   /** `threads`: at most this many calls at once (default: the cores less one, at least 2). */
   constructor(threads = Math.max(2, availableParallelism() - 1)) {
     // One thread starts now, so the first call does not wait for the modules to load.
-    this.pool = new Piscina({ ...workerEntry(new URL("./worker", import.meta.url)), minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
+    this.pool = new Piscina({ ...workerEntry(new URL("./worker", import.meta.url)), minThreads: 1, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
   }
 
   /** Run a route's call; `onProgress` hears its progress; `signal` aborts it (the thread is ended). */
