@@ -309,6 +309,9 @@ describe("strata ui server: jobs", () => {
     expect(evs.at(-1)).toMatchObject({ event: "error", data: { error: { path: "count" } } });
     await expectError(await post("/api/jobs/predict", { workloads: [] }), 400, "workloads");
     const long = (await (await post("/api/jobs/cache/mrc", { generator: { kind: "zipf", requests: 2_000_000_000 } })).json()) as { id: string; events: string };
+    // The server answers while the job computes on its thread.
+    expect(await (await fetch(url("/api/health"))).json()).toEqual({ ok: true });
+    expect(await (await fetch(url(`/api/jobs/${long.id}`))).json()).toMatchObject({ state: "running" });
     const cancel = await fetch(url(`/api/jobs/${long.id}`), { method: "DELETE" });
     expect(await cancel.json()).toEqual({ id: long.id, state: "cancelled" });
     expect((await events(long.events)).at(-1)).toEqual({ event: "error", data: { error: { path: "", message: "cancelled" } } });
@@ -323,6 +326,10 @@ describe("strata ui server: jobs", () => {
 });
 
 describe("strata ui", () => {
+  it("a port in use is refused, and leaves nothing running", async () => {
+    await expect(startServer({ port: server.port, threads: 1 })).rejects.toMatchObject({ code: "EADDRINUSE" });
+  }, 60_000);
+
   /** Start `strata ui ARGS`, wait for its address, call `check`, then SIGTERM: it exits 0. */
   async function session(args: string[], check: (url: string) => Promise<void>): Promise<string> {
     const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/cli/main.ts`, "ui", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
