@@ -146,10 +146,13 @@ describe("strata ui server", () => {
   }, 60_000);
 
   it("POST /api/llm/fit, context and perf answer the llm commands' --json", async () => {
-    expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8" })).toEqual(await cli(["llm", "fit", "--model", "mixtral-8x7b", "--count", "2", "--weights", "fp8", "--json"]));
+    const fit = await cli(["llm", "fit", "--model", "mixtral-8x7b", "--count", "2", "--weights", "fp8", "--json"]);
+    expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8" })).toEqual(fit);
+    // The flags' values as the command line spells them.
+    expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: "2", weights: "fp8" })).toEqual(fit);
     // A model as a document: the Hugging Face config's content, not its file.
     expect(await answer("/api/llm/fit", { model: JSON.parse(readFileSync(tinyConfig, "utf8")) as unknown, batch: 4 })).toEqual(await cli(["llm", "fit", "--model", tinyConfig, "--batch", "4", "--json"]));
-    expect(await answer("/api/llm/context", { model: "mixtral-8x7b", count: 2, batch: [1, 16] })).toEqual(await cli(["llm", "context", "--model", "mixtral-8x7b", "--count", "2", "--batch", "1,16", "--json"]));
+    expect(await answer("/api/llm/context", { model: "mixtral-8x7b", count: 2, batch: "1,16" })).toEqual(await cli(["llm", "context", "--model", "mixtral-8x7b", "--count", "2", "--batch", "1,16", "--json"]));
     expect(await answer("/api/llm/perf", { model: "mixtral-8x7b", batch: [1, 8], prompt: 512, outputTokens: 64, price: 2 }))
       .toEqual(await cli(["llm", "perf", "--model", "mixtral-8x7b", "--batch", "1,8", "--prompt", "512", "--output-tokens", "64", "--price", "2", "--json"]));
   }, 60_000);
@@ -166,6 +169,8 @@ describe("strata ui server", () => {
     expect((await strataInProcess(["cache", "gen", "-o", trace, "--requests", "200000", "--keys", "50000", "--alpha", "0.9", "--seed", "3"])).code).toBe(0);
     const generator = { kind: "zipf", requests: 200000, keys: 50000, alpha: 0.9, seed: 3 };
     expect(await answer("/api/cache/mrc", { generator, sizes: [100, 1000, 10000] })).toEqual(await cli(["cache", "mrc", trace, "--size", "100,1000,10000", "--json"]));
+    // The generator's fields at the top of the body, as the two commands' flags on one line.
+    expect(await answer("/api/cache/mrc", { ...generator, sizes: [100, 1000, 10000] })).toEqual(await answer("/api/cache/mrc", { generator, sizes: [100, 1000, 10000] }));
     expect(await answer("/api/cache/mrc", { generator, sample: 0.1, seed: 7 })).toEqual(await cli(["cache", "mrc", trace, "--sample", "0.1", "--seed", "7", "--json"]));
     expect(await answer("/api/cache/simulate", { generator, policies: ["lru", "s3fifo"], sizes: [1000, "8MiB"] }))
       .toEqual(await cli(["cache", "simulate", trace, "--policy", "lru,s3fifo", "--size", "1000,8MiB", "--json", "--no-timing"]));

@@ -24,6 +24,21 @@ export const Generator = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("workload"), workload: DlrmWorkloadField("cache gen"), steps: int(1, MAX_REQUESTS).default(1), seed }),
 ]).transform((g): GeneratorSpec => ({ ...UNUSED, ...g, workload: "workload" in g ? (g.workload as DlrmWorkload) : undefined }));
 
+const GENERATOR_FIELDS = ["kind", "requests", "keys", "alpha", "objSize", "tables", "rowBytes", "driftEvery", "workload", "steps", "seed"];
+
+/**
+ * A generator's fields may also sit at the top of the body (`{"kind": "zipf", "requests": ...,
+ * "sizes": [...]}`, as `cache gen` and `cache mrc` flags on one line): they go under `generator`
+ * (`seed` is then the trace's seed, as `cache gen --seed`).
+ */
+function nestGenerator(v: unknown): unknown {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || "generator" in v || !("kind" in v)) return v;
+  const generator: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) (GENERATOR_FIELDS.includes(k) ? generator : rest)[k] = x;
+  return { ...rest, generator };
+}
+
 /** Sizes as numbers of objects or strings with a unit ("64MiB"), as `--size` takes them comma-separated. */
 const Sizes = z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1).transform(resolvedBy((list) => {
   const joined = (list as (string | number)[]).join(",");
@@ -31,7 +46,7 @@ const Sizes = z.array(z.union([z.number().int().positive(), z.string().min(1)]))
   return joined;
 }));
 
-export const MrcBody = z.strictObject({
+export const MrcBody = z.preprocess(nestGenerator, z.strictObject({
   generator: Generator,
   sample: z.number().positive().max(1).optional(),
   maxObjects: int(1, MAX_REQUESTS).optional(),
@@ -39,9 +54,9 @@ export const MrcBody = z.strictObject({
   sizes: Sizes.optional(),
   bytes: z.boolean().optional(),
 }).refine((b) => b.sample === undefined || b.maxObjects === undefined, { path: ["maxObjects"], message: "expected one of sample and maxObjects (a fixed sampling rate, or a fixed number of sampled objects whose rate adapts), found both" })
-  .transform((b): { generator: GeneratorSpec; mrc: MrcRequest } => ({ generator: b.generator, mrc: { sample: b.sample, maxObjects: b.maxObjects, seed: b.seed, size: b.sizes, bytes: b.bytes } }));
+  .transform((b): { generator: GeneratorSpec; mrc: MrcRequest } => ({ generator: b.generator, mrc: { sample: b.sample, maxObjects: b.maxObjects, seed: b.seed, size: b.sizes, bytes: b.bytes } })));
 
-export const SimulateBody = z.strictObject({
+export const SimulateBody = z.preprocess(nestGenerator, z.strictObject({
   generator: Generator,
   policies: z.array(z.string().min(1)).min(1).transform(resolvedBy((list) => {
     const joined = (list as string[]).join(",");
@@ -50,4 +65,4 @@ export const SimulateBody = z.strictObject({
   })),
   sizes: Sizes,
   bytes: z.boolean().optional(),
-}).transform((b) => ({ generator: b.generator, policy: b.policies, size: b.sizes, bytes: b.bytes, timing: false }));
+}).transform((b) => ({ generator: b.generator, policy: b.policies, size: b.sizes, bytes: b.bytes, timing: false })));

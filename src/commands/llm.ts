@@ -54,8 +54,13 @@ const ModelField = z.union([z.string().min(1), z.record(z.string(), z.unknown())
   return resolveModelDocument(v, typeof name === "string" && name ? name : "model", "model");
 }));
 
-const gpus = z.number().int().min(1).max(BOUNDS.maxGpus);
-const batch = z.number().int().min(1).max(BOUNDS.maxBatch);
+/** A flag's value as the command line spells it ("8") is taken as the number too: the fields are the flags. */
+const asFlag = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v), schema);
+/** A comma-separated list as `--batch 1,8,32` spells it, an array, or one number. */
+const asList = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (typeof v === "number" ? [v] : typeof v === "string" ? v.split(",").map((x) => (x.trim() !== "" && Number.isFinite(Number(x)) ? Number(x) : x)) : v), schema);
+
+const gpus = asFlag(z.number().int().min(1).max(BOUNDS.maxGpus));
+const batch = asFlag(z.number().int().min(1).max(BOUNDS.maxBatch));
 const deployFields = (count: number) => ({
   model: ModelField,
   gpu: catalogId(getGpu).default("h100-sxm-80gb"),
@@ -65,17 +70,17 @@ const deployFields = (count: number) => ({
   tp: gpus.optional(),
   pp: gpus.optional(),
   ep: gpus.optional(),
-  utilization: z.number().min(BOUNDS.utilization.min).max(BOUNDS.utilization.max).optional(),
+  utilization: asFlag(z.number().min(BOUNDS.utilization.min).max(BOUNDS.utilization.max)).optional(),
 });
 
 export const LlmFitBody = z.strictObject({ ...deployFields(1), batch: batch.optional() });
-export const LlmContextBody = z.strictObject({ ...deployFields(1), batch: z.array(batch).min(1).default([1, 8, 32, 128]) });
+export const LlmContextBody = z.strictObject({ ...deployFields(1), batch: asList(z.array(batch).min(1)).default([1, 8, 32, 128]) });
 export const LlmPerfBody = z.strictObject({
   ...deployFields(8),
-  batch: z.union([batch.transform((b) => [b]), z.array(batch).min(1)]).default([1]),
-  prompt: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-  outputTokens: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-  price: z.number().positive().max(BOUNDS.price.max).optional(),
+  batch: asList(z.array(batch).min(1)).default([1]),
+  prompt: asFlag(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).optional(),
+  outputTokens: asFlag(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).optional(),
+  price: asFlag(z.number().positive().max(BOUNDS.price.max)).optional(),
 });
 
 /** A parsed body as the library calls take it: the deployment, and the resolved model. */

@@ -11,6 +11,7 @@ interface Def {
   options?: z.ZodType[];
   innerType?: z.ZodType;
   in?: z.ZodType;
+  out?: z.ZodType;
   values?: unknown[];
 }
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -28,7 +29,8 @@ function kindMatches(d: Def, value: unknown): boolean {
 function objectsAt(schema: z.ZodType, path: readonly PropertyKey[], value: unknown): Def[] {
   const d = defOf(schema);
   if (d.innerType) return objectsAt(d.innerType, path, value);
-  if (d.type === "pipe" && d.in) return objectsAt(d.in, path, value);
+  // A pipe's object is its input's (`.transform`) or, after a preprocess, its output's.
+  if (d.type === "pipe") return [...(d.in ? objectsAt(d.in, path, value) : []), ...(d.out ? objectsAt(d.out, path, value) : [])];
   if (d.options) return d.options.flatMap((o) => objectsAt(o, path, value));
   if (d.type === "object" && !kindMatches(d, value)) return [];
   if (!path.length) return d.type === "object" ? [d] : [];
