@@ -5,7 +5,7 @@ import { UserError } from "../spec/errors.js";
 import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
 import { parseDocument, readText } from "../spec/load.js";
 import type { FitResult } from "../llm/fit.js";
-import { BOUNDS, assertFinite, assertFiniteText, listOf, numberIn } from "../llm/bounds.js";
+import { BOUNDS, listOf, numberIn } from "../llm/bounds.js";
 import { SERVING } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
@@ -17,23 +17,12 @@ import { factsFor } from "../llm/facts.js";
 import { listLlmPresets } from "../llm/presets.js";
 import { table } from "../report/format.js";
 import { describeLlm } from "../report/llm-info.js";
-import { printJson, writeOutput } from "./run.js";
+import { writeOutput } from "./run.js";
 
-/** A positive integer up to `max` (flags: BOUNDS in src/llm/bounds.ts). */
-const positiveInt = (flag: string, max: number) => numberIn(flag, 1, max, { integer: true, what: "an integer" });
-const gpuCount = (flag: string) => positiveInt(flag, BOUNDS.maxGpus);
+import { choice, gpuCount, positiveInt, printFinite, writeFinite } from "./llm-flags.js";
+import { registerLlmBench, registerLlmSweep } from "./llm-bench.js";
+
 const batchList = listOf("--batch", positiveInt("--batch", BOUNDS.maxBatch));
-
-/** Print JSON after checking that no number in it is NaN or infinite (JSON.stringify would print null). */
-function printFinite(value: unknown): void {
-  assertFinite(value);
-  printJson(value);
-}
-/** Write text after checking that it shows no NaN or Infinity. */
-function writeFinite(text: string): void {
-  assertFiniteText(text);
-  process.stdout.write(text);
-}
 
 /** A hidden, deprecated spelling of a flag: it still works, and says what to use instead. */
 function deprecatedAlias(cmd: Command, old: string, current: string, parse: (v: string) => unknown = String): Command {
@@ -45,10 +34,6 @@ function pickAlias<T>(current: T | undefined, old: T | undefined, names: [string
   process.stderr.write(`strata: ${names[1]} is deprecated, use ${names[0]}\n`);
   return old;
 }
-const choice = <T extends string>(flag: string, values: readonly T[]) => (v: string): T => {
-  if (!(values as readonly string[]).includes(v)) throw new UserError(`${flag}: expected one of ${values.join(", ")}, found ${JSON.stringify(v)}`);
-  return v as T;
-};
 
 const GB = (b: number): string => (b / 1e9).toFixed(2);
 const B = (n: number): string => `${(n / 1e9).toFixed(2)}B`;
@@ -65,7 +50,7 @@ function deploymentOptions(cmd: Command, defaults: { count?: number } = {}): Com
     .requiredOption("--model <id-or-file>", "preset id (strata llm info), workload/model spec file, or Hugging Face config.json")
     .option("--gpu <id>", "GPU from the catalog (strata catalog)", "h100-sxm-80gb")
     .option("--count <n>", `GPUs (tensor parallel over all unless --tp/--pp; at most ${BOUNDS.maxGpus.toExponential().replace("e+", "e")})`, gpuCount("--count"), defaults.count ?? 1)
-    .option("--weights <p>", "weight storage precision: bf16 | fp8 | int4", choice("--weights", WeightPrecision.options), "bf16")
+    .option("--weights <p>", "weight storage precision: bf16 | fp8 | int4 | fp4 (fp4 needs FP4 tensor cores)", choice("--weights", WeightPrecision.options), "bf16")
     .option("--kv <p>", "KV cache precision: bf16 | fp8", choice("--kv", KvPrecision.options), "bf16")
     .option("--tp <n>", "tensor-parallel degree (default: count / pp); must divide the attention heads, and divide or be a multiple of the KV heads (vLLM)", gpuCount("--tp"))
     .option("--pp <n>", "pipeline-parallel degree (at most the layers)", gpuCount("--pp"))
@@ -84,7 +69,7 @@ function assumptions(r: FitResult): string[] {
 }
 
 export function registerLlm(program: Command): void {
-  const llm = program.command("llm").description("MoE LLMs (Llama 4, Mixtral, DeepSeek-V3, Qwen3-MoE): fit, context, perf, train, info, import");
+  const llm = program.command("llm").description("MoE LLMs (Llama 4, Mixtral, DeepSeek-V3/R1, Qwen3-MoE, gpt-oss): fit, context, perf, bench, sweep, train, info, import");
 
   deploymentOptions(llm.command("fit").description("does a model fit N GPUs at given precisions; largest context with full and with hybrid KV"))
     .option("--batch <n>", `sequences held at once: the context per sequence (default 1, at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")}; strata llm context sweeps a list)`, positiveInt("--batch", BOUNDS.maxBatch))
@@ -160,6 +145,9 @@ export function registerLlm(program: Command): void {
         "",
       ].join("\n"));
     });
+
+  registerLlmBench(llm);
+  registerLlmSweep(llm);
 
   const train = llm.command("train")
     .description("training FLOPs per token, time and GPU-hours for a token budget at an MFU, and the MFU implied by published GPU-hours")
