@@ -100,6 +100,7 @@ export function runBench(o: BenchOpts, model: ResolvedModel = resolveModel(o.mod
   let reason: string | undefined;
   if (seq > d.spec.maxPosition) reason = `--input ${o.input} + --output ${o.output} = ${seq} tokens exceed the model's ${d.spec.maxPosition.toLocaleString("en-US")} positions`;
   else if (mem.kvBytesPerGpu <= 0) reason = `weights ${gb(mem.weightsBytesPerGpu)} GiB + reserve ${gb(mem.reserveBytesPerGpu)} GiB per GPU leave no KV cache in the ${gb(mem.usableBytesPerGpu)} GiB ${d.engine.id} may use (short by ${gb(-mem.kvBytesPerGpu)} GiB)`;
+  else if (!d.engine.scheduler.chunkedPrefill && o.input > d.limits.tokenBudget) reason = `--input ${o.input}: ${d.engine.id} without chunked prefill schedules a prompt whole, and its token budget per step is ${d.limits.tokenBudget} (${d.limits.rule})`;
   else if (mem.kvTokensPerRank < Math.ceil(seq / mem.blockTokens) * mem.blockTokens) reason = `one request of ${seq} tokens needs ${(Math.ceil(seq / mem.blockTokens) * mem.blockTokens).toLocaleString("en-US")} KV tokens; a rank holds ${mem.kvTokensPerRank.toLocaleString("en-US")}`;
   if (reason) return { deployment: d, fits: false, reason, maxConcurrency: conc, workload: w };
   const base = { weights: o.weights, kv: d.kv, par: d.par, kernels: d.engine.kernels };

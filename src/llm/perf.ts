@@ -97,6 +97,7 @@ export function decodeBatch(m: MoeTransformerModel, seqs: number, past: number):
 function workKey(w: KernelWork): string {
   switch (w.kind) {
     case "grouped-gemm": return `g${w.rows.length}x${w.rows[0]}|${w.n}|${w.k}|${w.dtype}|${w.weightBytesPerValue}|${w.computeEfficiency}|${w.bandwidthEfficiency}`;
+    case "gemm": return `m${w.m}|${w.n}|${w.k}|${w.batch}|${w.dtype}`;
     case "elementwise": return `e${w.bytes}|${w.flops}`;
     case "collective": return `c${w.op}|${w.bytes}|${w.algorithm}`;
     default: return JSON.stringify(w);
@@ -253,13 +254,12 @@ export class StepModel {
         const latentBytes = (mla.kvLoraRank + mla.ropeDim) * kvBytes(this.o.kv);
         if (r.decodeSeqs > 0) {
           // Absorbed decode: q_nope x W_UK per head, attention over the shared latent, x W_UV per head (bf16 batched GEMMs).
-          const heads = Array.from({ length: headsPerGpu }, () => r.decodeSeqs);
-          add("attention-proj", "w_kc (absorbed q)", { kind: "grouped-gemm", rows: heads, n: mla.kvLoraRank, k: mla.nopeDim, dtype: "bf16" });
+          add("attention-proj", "w_kc (absorbed q)", { kind: "gemm", m: r.decodeSeqs, n: mla.kvLoraRank, k: mla.nopeDim, batch: headsPerGpu, dtype: "bf16" });
           add("attention", "MLA attention (decode)", {
             kind: "attention-decode", batch: r.decodeSeqs, kvTokens: r.decodeKeys[kind] / r.decodeSeqs, kvBytesPerToken: latentBytes,
             flopsPerKvToken: headsPerGpu * 2 * (mla.kvLoraRank + mla.ropeDim + mla.kvLoraRank),
           });
-          add("attention-proj", "w_vc (absorbed v)", { kind: "grouped-gemm", rows: heads, n: mla.vDim, k: mla.kvLoraRank, dtype: "bf16" });
+          add("attention-proj", "w_vc (absorbed v)", { kind: "gemm", m: r.decodeSeqs, n: mla.vDim, k: mla.kvLoraRank, batch: headsPerGpu, dtype: "bf16" });
         }
         if (r.prefill.length > 0) {
           // Decompressed prefill: kv_b_proj over each chunk's context (cached prefix included), then multi-head attention
