@@ -58,7 +58,7 @@ describe("fit and max context", () => {
   });
 
   it("CLI: bad flags and partial presets exit 2 with a message", () => {
-    const bad = strata(["llm", "fit", "--model", "llama4-scout-17b-16e", "--weights", "fp4", "--json"]);
+    const bad = strata(["llm", "fit", "--model", "llama4-scout-17b-16e", "--weights", "fp3", "--json"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--weights");
     const partial = strata(["llm", "fit", "--model", "llama4-behemoth", "--json"]);

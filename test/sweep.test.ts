@@ -155,9 +155,9 @@ describe("running configurations", () => {
     expect("error" in none[0]! && none[0].error).toMatch(/--node: expected a string, found nothing/);
   });
   it("runs llm perf and llm fit from flags", async () => {
-    const perf = await runChunk({ command: "llm perf", flags: { "--model": "mixtral-8x7b", "--count": 2 }, configs: [{ index: 0, params: { "--batch": 4 } }, { index: 1, params: { "--weights": "fp4" } }] });
+    const perf = await runChunk({ command: "llm perf", flags: { "--model": "mixtral-8x7b", "--count": 2 }, configs: [{ index: 0, params: { "--batch": 4 } }, { index: 1, params: { "--weights": "fp3" } }] });
     expect("result" in perf[0]! && (perf[0].result as { batch: number }).batch).toBe(4);
-    expect("error" in perf[1]! && perf[1].error).toMatch(/--weights: expected one of bf16, fp8, int4, found "fp4"/);
+    expect("error" in perf[1]! && perf[1].error).toMatch(/--weights: expected one of bf16, fp8, int4, fp4, found "fp3"/);
     const fit = await runChunk({ command: "llm fit", flags: { "--model": "mixtral-8x7b" }, configs: [{ index: 0, params: { "--count": 2 } }] });
     expect("result" in fit[0]! && typeof (fit[0].result as { fits: boolean }).fits).toBe("boolean");
   });

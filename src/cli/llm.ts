@@ -5,7 +5,7 @@ import { UserError } from "../spec/errors.js";
 import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
 import { parseDocument, readText } from "../spec/load.js";
 import type { FitResult } from "../llm/fit.js";
-import { BOUNDS, assertFinite, assertFiniteText, listOf, numberIn } from "../llm/bounds.js";
+import { BOUNDS, listOf, numberIn } from "../llm/bounds.js";
 import { SERVING } from "../llm/memory.js";
 import { countParams } from "../llm/params.js";
 import { requireSpec, resolveModel } from "../llm/presets.js";
@@ -18,23 +18,12 @@ import { factsFor } from "../llm/facts.js";
 import { listLlmPresets } from "../llm/presets.js";
 import { table } from "../report/format.js";
 import { describeLlm } from "../report/llm-info.js";
-import { printJson, writeOutput } from "./run.js";
+import { writeOutput } from "./run.js";
 
-/** A positive integer up to `max` (flags: BOUNDS in src/llm/bounds.ts). */
-const positiveInt = (flag: string, max: number) => numberIn(flag, 1, max, { integer: true, what: "an integer" });
-const gpuCount = (flag: string) => positiveInt(flag, BOUNDS.maxGpus);
+import { choice, gpuCount, positiveInt, printFinite, writeFinite } from "./llm-flags.js";
+import { registerLlmBench, registerLlmSweep } from "./llm-bench.js";
+
 const batchList = listOf("--batch", positiveInt("--batch", BOUNDS.maxBatch));
-
-/** Print JSON after checking that no number in it is NaN or infinite (JSON.stringify would print null). */
-function printFinite(value: unknown): void {
-  assertFinite(value);
-  printJson(value);
-}
-/** Write text after checking that it shows no NaN or Infinity. */
-function writeFinite(text: string): void {
-  assertFiniteText(text);
-  process.stdout.write(text);
-}
 
 /** A hidden, deprecated spelling of a flag: it still works, and says what to use instead. */
 function deprecatedAlias(cmd: Command, old: string, current: string, parse: (v: string) => unknown = String): Command {
@@ -46,10 +35,6 @@ function pickAlias<T>(current: T | undefined, old: T | undefined, names: [string
   process.stderr.write(`strata: ${names[1]} is deprecated, use ${names[0]}\n`);
   return old;
 }
-const choice = <T extends string>(flag: string, values: readonly T[]) => (v: string): T => {
-  if (!(values as readonly string[]).includes(v)) throw new UserError(`${flag}: expected one of ${values.join(", ")}, found ${JSON.stringify(v)}`);
-  return v as T;
-};
 
 const GB = (b: number): string => (b / 1e9).toFixed(2);
 const B = (n: number): string => `${(n / 1e9).toFixed(2)}B`;
@@ -66,7 +51,7 @@ function deploymentOptions(cmd: Command, defaults: { count?: number } = {}): Com
     .requiredOption("--model <id-or-file>", "preset id (strata llm info), workload/model spec file, or Hugging Face config.json")
     .option("--gpu <id>", "GPU from the catalog (strata catalog)", "h100-sxm-80gb")
     .option("--count <n>", `GPUs (tensor parallel over all unless --tp/--pp; at most ${BOUNDS.maxGpus.toExponential().replace("e+", "e")})`, gpuCount("--count"), defaults.count ?? 1)
-    .option("--weights <p>", "weight storage precision: bf16 | fp8 | int4", choice("--weights", WeightPrecision.options), "bf16")
+    .option("--weights <p>", "weight storage precision: bf16 | fp8 | int4 | fp4 (fp4 needs FP4 tensor cores)", choice("--weights", WeightPrecision.options), "bf16")
     .option("--kv <p>", "KV cache precision: bf16 | fp8", choice("--kv", KvPrecision.options), "bf16")
     .option("--tp <n>", "tensor-parallel degree (default: count / pp); must divide the attention heads, and divide or be a multiple of the KV heads (vLLM)", gpuCount("--tp"))
     .option("--pp <n>", "pipeline-parallel degree (at most the layers)", gpuCount("--pp"))
@@ -85,7 +70,7 @@ function assumptions(r: FitResult): string[] {
 }
 
 export function registerLlm(program: Command): void {
-  const llm = program.command("llm").description("MoE LLMs (Llama 4, Mixtral, DeepSeek-V3, Qwen3-MoE): fit, context, perf, train, info, import");
+  const llm = program.command("llm").description("MoE LLMs (Llama 4, Mixtral, DeepSeek-V3/R1, Qwen3-MoE, gpt-oss): fit, context, perf, bench, sweep, train, info, import");
 
   deploymentOptions(llm.command("fit").description("does a model fit N GPUs at given precisions; largest context with full and with hybrid KV"))
     .option("--batch <n>", `sequences held at once: the context per sequence (default 1, at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")}; strata llm context sweeps a list)`, positiveInt("--batch", BOUNDS.maxBatch))
@@ -112,7 +97,7 @@ export function registerLlm(program: Command): void {
     .addOption(new Option("--batch <list>", `comma-separated batch sizes (each at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")})`).argParser(batchList).default([1, 8, 32, 128], "1,8,32,128"))
     .action((o: Omit<DeployOpts, "batch"> & { batch: number[] }) => {
       const { rows, json } = llmContextJson(o, resolveModel(o.model), o.model);
-      if (o.json) return printJson(json);
+      if (o.json) return printFinite(json);
       writeFinite(table(["batch", "context/seq (all layers)", "context/seq (hybrid)", "tokens in cache (all)", "tokens (hybrid)"],
         rows.map((r) => [String(r.batch), tokens(r.maxContextTokens), tokens(r.maxContextTokensHybrid), tokens(r.batch * r.maxContextTokens), tokens(r.batch * r.maxContextTokensHybrid)]), [true, true, true, true, true]) + "\n" + assumptions(rows[0]!).join("\n") + "\n");
     });
@@ -130,7 +115,7 @@ export function registerLlm(program: Command): void {
       const output = pickAlias(o.outputTokens, o.output, ["--output-tokens", "--output"]) ?? 256;
       const ms = (us: number): number => Number((us / 1000).toFixed(3));
       const runs = llmPerf(o, m, o.batch, prompt, output);
-      if (o.json) return printJson(llmPerfJson(runs));
+      if (o.json) return printFinite(llmPerfJson(runs));
       const first = runs[0]!;
       const par = first.fit.detail.parallelism;
       const head = `${m.name} on ${first.r.gpus} x ${o.gpu} (tp ${par.tp}, ep ${par.ep}), weights ${o.weights}, KV ${o.kv}, prompt ${prompt}, output ${output}`;
@@ -156,6 +141,9 @@ export function registerLlm(program: Command): void {
         "",
       ].join("\n"));
     });
+
+  registerLlmBench(llm);
+  registerLlmSweep(llm);
 
   const train = llm.command("train")
     .description("training FLOPs per token, time and GPU-hours for a token budget at an MFU, and the MFU implied by published GPU-hours")

@@ -24,6 +24,12 @@ export const BOUNDS = {
   utilization: { min: 0.01, max: 1 },
   /** $ per GPU-hour (--price). */
   price: { max: 1e4 },
+  /** Requests one simulated benchmark run sends (--requests): trtllm-bench's published runs use 1,000-30,000. */
+  maxRequests: 1e5,
+  /** Requests in flight (--concurrency): published sweeps go to a few thousand. */
+  maxConcurrency: 1e5,
+  /** Poisson arrival rate, requests per second (--rate). */
+  rate: { max: 1e6 },
 } as const;
 
 const show = (n: number): string => (Math.abs(n) >= 1e6 ? n.toExponential().replace("e+", "e") : String(n));

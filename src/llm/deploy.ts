@@ -3,8 +3,8 @@
  * make, and their JSON (the commands print it; a sweep's result per configuration is the same).
  */
 import { getGpu } from "../catalog/gpus.js";
-import type { MoeTransformerModel } from "../spec/moe-transformer.js";
-import { checkParallelism, fitModel, parallelism, type FitOptions, type FitResult } from "./fit.js";
+import type { KvPrecision, MoeTransformerModel, WeightPrecision } from "../spec/moe-transformer.js";
+import { checkParallelism, checkPrecisionSupport, fitModel, parallelism, type FitOptions, type FitResult } from "./fit.js";
 import { requireSpec, resolveModel, type ResolvedModel } from "./presets.js";
 import { servePerf, type PerfResult } from "./perf.js";
 
@@ -12,8 +12,8 @@ export interface DeployOpts {
   model: string;
   gpu: string;
   count: number;
-  weights: "bf16" | "fp8" | "int4";
-  kv: "bf16" | "fp8";
+  weights: WeightPrecision;
+  kv: KvPrecision;
   tp?: number;
   pp?: number;
   ep?: number;
@@ -25,7 +25,9 @@ export function runFit(o: DeployOpts, model: ResolvedModel = resolveModel(o.mode
   const spec = requireSpec(model);
   const opts: FitOptions = { weights: o.weights, kv: o.kv, count: o.count, tp: o.tp, pp: o.pp, ep: o.ep, batch: o.batch, utilization: o.utilization };
   checkParallelism(spec, parallelism(opts), o.tp !== undefined ? "--tp" : "--count");
-  return { result: fitModel(spec, getGpu(o.gpu), opts), name: model.name, spec };
+  const gpu = getGpu(o.gpu);
+  checkPrecisionSupport(gpu, o.weights);
+  return { result: fitModel(spec, gpu, opts), name: model.name, spec };
 }
 
 /** `strata llm fit --json`. */

@@ -7,6 +7,7 @@ import type { Gpu } from "../catalog/gpus.js";
 import { UserError } from "../spec/errors.js";
 import type { KvPrecision, MoeTransformerModel, WeightPrecision } from "../spec/moe-transformer.js";
 import { countParams } from "./params.js";
+import { localWindow } from "./layers.js";
 import { SERVING, kvPerToken, runtimeReserve, usableBytes, weightBytes, type Parallelism, type Reserve } from "./memory.js";
 
 export interface FitOptions {
@@ -82,6 +83,13 @@ export function checkParallelism(m: MoeTransformerModel, par: Parallelism, flag 
   if (pp > m.layers) throw new UserError(`--pp: expected at most ${m.layers} pipeline stages (one per layer), found ${pp}`);
 }
 
+/** FP4 weights run on FP4 tensor cores (NVFP4/MXFP4 GEMMs): refuse a GPU without them. */
+export function checkPrecisionSupport(gpu: Gpu, weights: WeightPrecision, flag = "--weights"): void {
+  if (weights === "fp4" && gpu.peakFlopsPerSec.fp4 === undefined) {
+    throw new UserError(`${flag} fp4: ${gpu.id} (${gpu.architecture}) has no FP4 tensor cores (no peakFlopsPerSec.fp4 in data/catalog/gpus.json); FP4 weights (NVFP4, MXFP4) need a GPU that has them, such as b200 or gb200; or use --weights fp8 or int4`);
+  }
+}
+
 /** Largest single-sequence context for `free` bytes: all layers full, or chunked layers capped at window w. */
 export function contextFor(free: number, all: number, global: number, chunkedTotal: number, window: number | undefined): { full: number; hybrid: number } {
   if (free <= 0) return { full: 0, hybrid: 0 };
@@ -100,7 +108,8 @@ export function fitModel(m: MoeTransformerModel, gpu: Gpu, o: FitOptions): FitRe
   const reserve = runtimeReserve(m, par);
   const usable = usableBytes(gpu, o.utilization);
   const free = usable - w.perGpu - reserve.total;
-  const window = m.attention.chunkSize === undefined ? undefined : m.attention.chunkSize + SERVING.maxNumBatchedTokens;
+  const local = localWindow(m);
+  const window = local === undefined ? undefined : local + SERVING.maxNumBatchedTokens;
   const c = contextFor(free / batch, k.allLayersPerGpu, k.globalPerGpu, k.chunkedLayersPerGpu * k.chunkedLayerPerGpu, window);
   const cap = (x: number): number => Math.max(0, Math.min(x, m.maxPosition));
   const minContext = o.minContext ?? Math.min(SERVING.maxNumBatchedTokens, m.maxPosition);

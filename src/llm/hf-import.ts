@@ -45,6 +45,7 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
   if (experts === undefined) throw new UserError(`${file}: ${hasText ? "text_config." : ""}num_local_experts: expected the number of routed experts (num_local_experts, n_routed_experts or num_experts), found nothing (the field is missing): not a mixture-of-experts config`);
   const isLlama4 = textType.startsWith("llama4");
   const isDeepseek = textType.startsWith("deepseek");
+  const isGptOss = textType === "gpt_oss";
   const spec: Record<string, unknown> = {
     kind: "moe-transformer",
     hidden,
@@ -57,24 +58,28 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
       kvHeads: r.optInt("num_key_value_heads") ?? heads,
       headDim: r.optInt("head_dim") ?? hidden / heads,
       ...(isLlama4 && t.attention_chunk_size ? { chunkSize: r.int("attention_chunk_size"), ...llama4LayerTypes(t, layers, file, hasText ? "text_config." : "", r.optInt("no_rope_layer_interval")) } : {}),
-      ...(!isLlama4 && typeof t.sliding_window === "number" && t.use_sliding_window !== false ? { chunkSize: r.int("sliding_window") } : {}),
+      ...(!isLlama4 && typeof t.sliding_window === "number" && t.use_sliding_window !== false ? { slidingWindow: r.int("sliding_window"), ...hfLayerTypes(t) } : {}),
+      ...(t.attention_bias === true ? { bias: true } : {}),
+      ...(isGptOss ? { sinks: true } : {}),
       ...(isDeepseek ? { mla: { qLoraRank: typeof t.q_lora_rank === "number" ? t.q_lora_rank : 0, kvLoraRank: r.int("kv_lora_rank"), ropeDim: r.int("qk_rope_head_dim"), nopeDim: r.int("qk_nope_head_dim"), vDim: r.int("v_head_dim") } } : {}),
     },
     moe: {
       experts,
       topK: r.int("num_experts_per_tok"),
       sharedExperts: isLlama4 ? 1 : (r.optInt("n_shared_experts") ?? (t.shared_expert_intermediate_size ? 1 : 0)),
-      expertIntermediate: isLlama4 || textType === "mixtral" ? r.int("intermediate_size") : r.int("moe_intermediate_size"),
+      expertIntermediate: isLlama4 || textType === "mixtral" || isGptOss ? r.int("intermediate_size") : r.int("moe_intermediate_size"),
+      ...(isGptOss ? { bias: true } : {}),
       ...(t.shared_expert_intermediate_size ? { sharedIntermediate: r.int("shared_expert_intermediate_size") } : {}),
       every: r.optInt("interleave_moe_layer_step") ?? r.optInt("decoder_sparse_step") ?? r.optInt("moe_layer_freq") ?? 1,
       firstDense: typeof t.first_k_dense_replace === "number" ? t.first_k_dense_replace : 0,
       ...(Array.isArray(t.moe_layers) ? { layers: t.moe_layers } : {}),
     },
-    ...(isLlama4 ? { denseIntermediate: r.int("intermediate_size_mlp") } : t.intermediate_size && !(textType === "mixtral") ? { denseIntermediate: r.int("intermediate_size") } : {}),
+    ...(isLlama4 ? { denseIntermediate: r.int("intermediate_size_mlp") } : t.intermediate_size && !(textType === "mixtral") && !isGptOss ? { denseIntermediate: r.int("intermediate_size") } : {}),
   };
   const keep = keptModules(root.quantization_config, file);
   if (keep) spec.keepBf16 = { [keep.precision]: keep.groups };
   if (keep?.groupSize) spec.int4GroupSize = keep.groupSize;
+  if (keep?.fp4Format) spec.fp4Format = keep.fp4Format;
   const v = root.vision_config as Obj | undefined;
   if (v && typeof v === "object") {
     const vr = reader(file, v, "vision_config.");
@@ -98,12 +103,14 @@ export function importHfConfig(doc: unknown, file: string): MoeTransformerModel 
  * self_attn, shared_expert, router, vision/multi_modal_projector, lm_head/embed, or a layer's
  * feed_forward/mlp as a whole (a dense layer) maps to its group. Embeddings and norms never quantise.
  */
-function keptModules(q: unknown, file: string): { precision: "fp8" | "int4"; groups: string[]; groupSize?: number } | undefined {
+function keptModules(q: unknown, file: string): { precision: "fp8" | "int4" | "fp4"; groups: string[]; groupSize?: number; fp4Format?: "nvfp4" | "mxfp4" } | undefined {
   if (!q || typeof q !== "object") return undefined;
   const c = q as Obj;
   const method = String(c.quant_method ?? "");
   const bits = typeof c.bits === "number" ? c.bits : undefined;
-  const precision = /fp8/.test(method) || c.fmt === "e4m3" ? "fp8" : bits === 4 || /awq|gptq|int4/.test(method) ? "int4" : undefined;
+  // gpt-oss: quant_method "mxfp4" (OCP microscaling FP4 experts); ModelOpt: "nvfp4".
+  const fp4Format = /mxfp4/.test(method) ? "mxfp4" : /nvfp4/.test(method) ? "nvfp4" : undefined;
+  const precision = fp4Format ? "fp4" : /fp8/.test(method) || c.fmt === "e4m3" ? "fp8" : bits === 4 || /awq|gptq|int4/.test(method) ? "int4" : undefined;
   if (!precision) return undefined;
   const list = c.modules_to_not_convert ?? c.ignore;
   if (list !== undefined && list !== null && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) {
@@ -111,7 +118,7 @@ function keptModules(q: unknown, file: string): { precision: "fp8" | "int4"; gro
   }
   const groups = new Set<string>(["embeddings", "norms"]);
   for (const name of (list as string[] | null | undefined) ?? []) {
-    if (/self_attn|attention/.test(name)) groups.add("attention");
+    if (/self_attn|attention|attn/.test(name)) groups.add("attention");
     else if (/shared_expert/.test(name)) groups.add("sharedExperts");
     else if (/router|\.gate$/.test(name)) groups.add("router");
     else if (/vision|multi_modal_projector/.test(name)) groups.add("vision");
@@ -120,7 +127,13 @@ function keptModules(q: unknown, file: string): { precision: "fp8" | "int4"; gro
   // Checkpoints that list nothing still keep the router and vision tower in bf16 in practice.
   if (!list) ["router", "vision"].forEach((g) => groups.add(g));
   const groupSize = typeof c.group_size === "number" && c.group_size > 0 ? c.group_size : undefined;
-  return { precision, groups: [...groups], ...(precision === "int4" && groupSize ? { groupSize } : {}) };
+  return { precision, groups: [...groups], ...(precision === "int4" && groupSize ? { groupSize } : {}), ...(fp4Format ? { fp4Format } : {}) };
+}
+
+/** HF layer_types (gpt-oss, Gemma, Qwen3): "sliding_attention" layers are sliding-window, the rest global. */
+function hfLayerTypes(t: Obj): { layerTypes?: Array<"global" | "sliding"> } {
+  if (!Array.isArray(t.layer_types) || !t.layer_types.every((x) => typeof x === "string")) return {};
+  return { layerTypes: (t.layer_types as string[]).map((x) => (x === "sliding_attention" ? "sliding" : "global")) };
 }
 
 /** Llama 4: an explicit no_rope_layers list (1 = RoPE, chunked; 0 = no RoPE, global) wins over no_rope_layer_interval. */

@@ -5,8 +5,8 @@
  */
 import type { Gpu } from "../catalog/gpus.js";
 import type { KvPrecision, MoeTransformerModel, ParamGroup, WeightPrecision } from "../spec/moe-transformer.js";
-import { isGlobalLayer, layerCounts } from "./layers.js";
-import { countParams } from "./params.js";
+import { isGlobalLayer, layerCounts, localWindow } from "./layers.js";
+import { attentionParamsPerLayer, countParams } from "./params.js";
 
 /** Engine assumptions (vLLM defaults unless said otherwise); each is printed by `strata llm fit`. */
 export const SERVING = {
@@ -36,18 +36,46 @@ export interface Parallelism {
   pp: number;
   /** Expert-parallel degree (experts placed whole); 1 = experts sharded by tp like dense layers. */
   ep: number;
+  /**
+   * Attention data parallelism (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention):
+   * dp groups of tp/dp GPUs each serve their own sequences; attention, dense FFNs, shared experts
+   * and embeddings are sharded over tp/dp only, routed experts over the whole tp group. Default 1.
+   */
+  dp?: number;
 }
+
+/** GPUs that shard attention (and, under attention DP, the dense parts): tp / dp. */
+export const attentionTp = (par: Parallelism): number => par.tp / (par.dp ?? 1);
 
 const DEFAULT_KEEP: ParamGroup[] = ["embeddings", "router", "norms", "vision"];
 
 export function keptInBf16(m: MoeTransformerModel, precision: WeightPrecision): Set<ParamGroup> {
   if (precision === "bf16") return new Set();
-  return new Set((precision === "fp8" ? m.keepBf16.fp8 : m.keepBf16.int4) ?? DEFAULT_KEEP);
+  return new Set(m.keepBf16[precision] ?? DEFAULT_KEEP);
 }
 
-/** Bytes per parameter stored at a precision: fp8 per-channel scales are < 0.1% and ignored; int4 adds one bf16 scale per group. */
+/**
+ * Bytes per parameter stored at a precision: fp8 per-channel scales are < 0.1% and ignored; int4
+ * adds one bf16 scale per group; fp4 adds NVFP4's FP8 E4M3 scale per 16 values (NVIDIA, "Introducing
+ * NVFP4", 2025) or MXFP4's E8M0 scale per 32 (OCP Microscaling Formats v1.0, 2023).
+ */
 export function bytesPerParam(m: MoeTransformerModel, precision: WeightPrecision): number {
-  return precision === "bf16" ? 2 : precision === "fp8" ? 1 : 0.5 + 2 / m.int4GroupSize;
+  switch (precision) {
+    case "bf16": return 2;
+    case "fp8": return 1;
+    case "int4": return 0.5 + 2 / m.int4GroupSize;
+    case "fp4": return m.fp4Format === "mxfp4" ? 0.5 + 1 / 32 : 0.5 + 1 / 16;
+  }
+}
+
+/**
+ * Share of an MLA layer's attention parameters every tensor-parallel rank holds whole: vLLM and
+ * SGLang run q_a_proj and kv_a_proj_with_mqa (and their norms) as ReplicatedLinear.
+ */
+export function replicatedAttentionShare(m: MoeTransformerModel): number {
+  const mla = m.attention.mla;
+  if (!mla || mla.qLoraRank === 0) return mla ? (m.hidden * (mla.kvLoraRank + mla.ropeDim) + mla.kvLoraRank) / attentionParamsPerLayer(m) : 0;
+  return (m.hidden * (mla.qLoraRank + mla.kvLoraRank + mla.ropeDim) + mla.qLoraRank + mla.kvLoraRank) / attentionParamsPerLayer(m);
 }
 
 export interface WeightBytes {
@@ -68,16 +96,18 @@ export function weightBytes(m: MoeTransformerModel, precision: WeightPrecision, 
     total += byGroup[g];
   }
   const { tp, pp, ep } = par;
-  // K and V projections are replicated once tp exceeds the KV heads (vLLM keeps >= 1 KV head per rank).
+  const atp = attentionTp(par);
+  // K and V projections are replicated once tp exceeds the KV heads (vLLM keeps >= 1 KV head per rank);
+  // MLA's down-projections are replicated on every rank.
   const a = m.attention;
-  const kvShare = a.mla ? 0 : (2 * a.kvHeads * a.headDim) / (2 * a.heads * a.headDim + 2 * a.kvHeads * a.headDim);
-  const attnShard = (1 - kvShare) / tp + kvShare / Math.min(tp, a.kvHeads);
+  const kvShare = a.mla ? replicatedAttentionShare(m) : (2 * a.kvHeads * a.headDim) / (2 * a.heads * a.headDim + 2 * a.kvHeads * a.headDim);
+  const attnShard = (1 - kvShare) / atp + kvShare / (a.mla ? 1 : Math.min(atp, a.kvHeads));
   // Routed experts: whole experts over ep ranks (ceil), each sharded over the remaining tp/ep.
   const expertShard = Math.ceil(m.moe.experts / ep) / m.moe.experts / Math.max(1, tp / ep);
   const perStage =
     byGroup.attention * attnShard +
     byGroup.routedExperts * expertShard +
-    (byGroup.sharedExperts + byGroup.denseFfn + byGroup.embeddings + byGroup.vision) / tp +
+    (byGroup.sharedExperts + byGroup.denseFfn + byGroup.embeddings + byGroup.vision) / atp +
     byGroup.router + byGroup.norms;
   return { total, byGroup, perGpu: perStage / pp };
 }
@@ -106,7 +136,7 @@ export interface KvPerToken {
 export function kvPerToken(m: MoeTransformerModel, kv: KvPrecision, par: Parallelism = { tp: 1, pp: 1, ep: 1 }): KvPerToken {
   const b = kvBytes(kv);
   const full = kvValuesPerLayerPerToken(m, 1) * b;
-  const perGpuLayer = kvValuesPerLayerPerToken(m, par.tp) * b;
+  const perGpuLayer = kvValuesPerLayerPerToken(m, attentionTp(par)) * b;
   const { global, chunked } = layerCounts(m);
   const stage = (n: number): number => Math.ceil(n / par.pp);
   return {
@@ -125,8 +155,9 @@ export function kvPerToken(m: MoeTransformerModel, kv: KvPrecision, par: Paralle
  */
 export function kvBytesPerGpu(m: MoeTransformerModel, kv: KvPrecision, par: Parallelism, context: number, batch = 1, hybrid = true): number {
   const k = kvPerToken(m, kv, par);
-  if (!hybrid || m.attention.chunkSize === undefined) return batch * context * k.allLayersPerGpu;
-  const window = Math.min(context, m.attention.chunkSize + SERVING.maxNumBatchedTokens);
+  const local = localWindow(m);
+  if (!hybrid || local === undefined) return batch * context * k.allLayersPerGpu;
+  const window = Math.min(context, local + SERVING.maxNumBatchedTokens);
   return batch * (context * k.globalPerGpu + window * k.chunkedLayersPerGpu * k.chunkedLayerPerGpu);
 }
 
@@ -147,16 +178,16 @@ export interface Reserve {
  * Activations: the residual stream and hidden states (2 x T x h), plus the largest per-layer
  * transient on one rank: qkv + attention output, or the gate/up output and its activation.
  */
-export function runtimeReserve(m: MoeTransformerModel, par: Parallelism): Reserve {
-  const T = SERVING.maxNumBatchedTokens;
+export function runtimeReserve(m: MoeTransformerModel, par: Parallelism, o: { tokens?: number; seqs?: number } = {}): Reserve {
+  const T = o.tokens ?? SERVING.maxNumBatchedTokens;
   const a = m.attention;
   const h = m.hidden;
   const attn = a.mla ? a.heads * (a.mla.nopeDim + a.mla.ropeDim + a.mla.vDim) : (2 * a.heads + 2 * a.kvHeads) * a.headDim;
   const ffn = Math.max(m.denseIntermediate ?? 0, m.moe.topK * m.moe.expertIntermediate + m.moe.sharedExperts * (m.moe.sharedIntermediate ?? m.moe.expertIntermediate));
-  const perToken = 2 * h + Math.max(attn, 3 * ffn) / par.tp;
+  const perToken = 2 * h + Math.max(attn, 3 * ffn) / attentionTp(par);
   const activations = T * perToken * 2;
   // logits (fp32) + probabilities + sorted values and int64 indices for top-p/top-k.
-  const sampler = SERVING.maxNumSeqs * m.vocab * (4 + 4 + 4 + 8);
+  const sampler = (o.seqs ?? SERVING.maxNumSeqs) * m.vocab * (4 + 4 + 4 + 8);
   const ropeCache = m.maxPosition * (a.mla ? a.mla.ropeDim : a.headDim) * 2;
   const engine = (SERVING.engineBaseGiB + SERVING.enginePerPeerGiB * (par.tp * par.pp - 1)) * GIB;
   return { activations, sampler, ropeCache, engine, total: activations + sampler + ropeCache + engine };

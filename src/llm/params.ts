@@ -32,7 +32,9 @@ export function attentionParamsPerLayer(m: MoeTransformerModel): number {
     const kv = h * (kvLoraRank + ropeDim) + kvLoraRank + kvLoraRank * a.heads * (nopeDim + vDim);
     return q + kv + a.heads * vDim * h;
   }
-  return h * a.heads * a.headDim * 2 + h * a.kvHeads * a.headDim * 2;
+  // gpt-oss: q, k, v and o biases, and one sink logit per query head.
+  const biases = a.bias ? (a.heads + 2 * a.kvHeads) * a.headDim + h : 0;
+  return h * a.heads * a.headDim * 2 + h * a.kvHeads * a.headDim * 2 + biases + (a.sinks ? a.heads : 0);
 }
 
 /** One SwiGLU FFN (gate, up, down) or a plain two-matrix FFN. */
@@ -57,7 +59,8 @@ export function visionParams(m: MoeTransformerModel): number {
 export function countParams(m: MoeTransformerModel): ParamCounts {
   const { moe: moeLayers, dense: denseLayers } = layerCounts(m);
   const h = m.hidden;
-  const perExpert = ffnParams(m, m.moe.expertIntermediate);
+  // gpt-oss experts: gate_up_proj_bias (2I) and down_proj_bias (h).
+  const perExpert = ffnParams(m, m.moe.expertIntermediate) + (m.moe.bias ? (m.gatedFfn ? 2 : 1) * m.moe.expertIntermediate + h : 0);
   const sharedPerLayer = m.moe.sharedExperts * ffnParams(m, m.moe.sharedIntermediate ?? m.moe.expertIntermediate);
   const denseWidth = m.denseIntermediate ?? m.moe.expertIntermediate;
   const embeddings = m.vocab * h * (m.tieEmbeddings ? 1 : 2);
@@ -70,7 +73,7 @@ export function countParams(m: MoeTransformerModel): ParamCounts {
     routedExperts: moeLayers * m.moe.experts * perExpert,
     sharedExperts: moeLayers * sharedPerLayer,
     denseFfn: denseLayers * ffnParams(m, denseWidth),
-    router: moeLayers * h * m.moe.experts,
+    router: moeLayers * (h + (m.moe.bias ? 1 : 0)) * m.moe.experts,
     norms,
     vision: visionParams(m),
   };

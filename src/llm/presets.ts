@@ -22,6 +22,8 @@ export const Published = z.object({
   achievedFlopsPerGpu: z.number().positive().optional(),
   trainingGpus: z.number().positive().optional(),
   released: z.string().optional(),
+  /** The published active count leaves out the input embedding (a lookup; gpt-oss's model card). */
+  activeWithoutInputEmbedding: z.boolean().optional(),
 });
 export type Published = z.infer<typeof Published>;
 

@@ -1,7 +1,8 @@
 /**
  * Training compute: FLOPs per token from the active parameters (6N: forward 2N, backward 4N;
  * Kaplan et al. 2020, Sec. 2.1) plus attention over the attended (query, key) pairs (forward
- * 4 x heads x head_dim per pair, x3 with backward); chunked layers attend within their chunk.
+ * 4 x heads x head_dim per pair, x3 with backward); chunked layers attend within their chunk,
+ * sliding-window layers over their window.
  * Time and GPU-hours for a token budget at an MFU, and the reverse: the MFU that published
  * GPU-hours imply. Peaks are the catalog's dense tensor FLOP/s (bf16 or fp8).
  */
@@ -9,7 +10,7 @@ import type { Gpu } from "../catalog/gpus.js";
 import { UserError } from "../spec/errors.js";
 import type { MoeTransformerModel } from "../spec/moe-transformer.js";
 import { attendedPairs } from "../perf/attention.js";
-import { isGlobalLayer } from "./layers.js";
+import { layerKind } from "./layers.js";
 import { countParams } from "./params.js";
 
 export type TrainPrecision = "bf16" | "fp8";
@@ -29,7 +30,10 @@ export function trainFlopsPerToken(m: MoeTransformerModel, seqLen: number): Flop
   const a = m.attention;
   const headDim = a.mla ? (a.mla.nopeDim + a.mla.ropeDim + a.mla.vDim) / 2 : a.headDim;
   let pairs = 0;
-  for (let i = 0; i < m.layers; i++) pairs += attendedPairs(seqLen, 0, isGlobalLayer(m, i) ? undefined : a.chunkSize);
+  for (let i = 0; i < m.layers; i++) {
+    const kind = layerKind(m, i);
+    pairs += attendedPairs(seqLen, 0, kind === "chunked" ? a.chunkSize : undefined, kind === "sliding" ? a.slidingWindow : undefined);
+  }
   const attention = 3 * 4 * a.heads * headDim * (pairs / seqLen);
   const dense = 6 * activeMatmulParams;
   return { dense, attention, total: dense + attention, activeMatmulParams };

@@ -12,13 +12,15 @@ const C = KERNEL_CONSTANTS.gemm;
 const TILES: ReadonlyArray<readonly [number, number]> = [[128, 128], [128, 64], [64, 64], [64, 32], [32, 32]];
 
 export function dtypeBytes(dtype: Dtype): number {
-  return dtype === "fp32" || dtype === "tf32" ? 4 : dtype === "fp8" ? 1 : 2;
+  return dtype === "fp32" || dtype === "tf32" ? 4 : dtype === "fp8" ? 1 : dtype === "fp4" ? 0.5 : 2;
 }
 
 /** Peak FLOP/s of a dtype, and the fraction of it a large GEMM reaches. */
 export function peakFor(gpu: Gpu, dtype: Dtype): { flopsPerSec: number; efficiency: number; tensor: boolean } {
   const p = gpu.peakFlopsPerSec;
-  const tensor = dtype === "fp32" ? undefined : p[dtype] ?? (dtype === "fp8" ? p.fp16 ?? p.bf16 : p.fp16);
+  // A GPU without the dtype's tensor cores falls back to the next wider ones (callers that must
+  // refuse, as LLM fp4 does, check the catalog first).
+  const tensor = dtype === "fp32" ? undefined : p[dtype] ?? (dtype === "fp4" ? p.fp8 ?? p.fp16 : dtype === "fp8" ? p.fp16 ?? p.bf16 : p.fp16);
   if (tensor === undefined) return { flopsPerSec: p.fp32, efficiency: C.efficiency, tensor: false };
   return { flopsPerSec: tensor, efficiency: C.tensorCoreEfficiency, tensor: true };
 }
@@ -44,9 +46,12 @@ export function gemmUs(gpu: Gpu, m: number, n: number, k: number, batch: number,
  * stream-K (tiles spread evenly, no partial last wave) and their own bandwidth efficiency.
  * weightBytesPerValue: storage of the k x n weights when it differs from the compute dtype.
  */
-export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: number, dtype: Dtype, weightBytesPerValue?: number): number {
-  const { flopsPerSec, efficiency, tensor } = peakFor(gpu, dtype);
-  const bandwidth = gpu.hbmBandwidthBytesPerSec * (tensor ? C.tensorCoreBandwidthEfficiency : C.bandwidthEfficiency);
+export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: number, dtype: Dtype, weightBytesPerValue?: number, implementation: { compute?: number; bandwidth?: number } = {}): number {
+  const peak = peakFor(gpu, dtype);
+  const { flopsPerSec, tensor } = peak;
+  // An implementation's share of the model's rates (LLM engines' kernel profiles); 1 by default.
+  const efficiency = peak.efficiency * (implementation.compute ?? 1);
+  const bandwidth = gpu.hbmBandwidthBytesPerSec * (tensor ? C.tensorCoreBandwidthEfficiency : C.bandwidthEfficiency) * (implementation.bandwidth ?? 1);
   const bytes = dtypeBytes(dtype);
   const sms = gpu.smCount;
   const used = rows.filter((r) => r > 0);

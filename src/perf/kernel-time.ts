@@ -38,11 +38,11 @@ export function kernelUs(gpu: Gpu, work: KernelWork, cluster?: Cluster): number 
       break;
     }
     case "grouped-gemm":
-      return groupedGemmUs(gpu, work.rows, work.n, work.k, work.dtype, work.weightBytesPerValue);
+      return groupedGemmUs(gpu, work.rows, work.n, work.k, work.dtype, work.weightBytesPerValue, { compute: work.computeEfficiency, bandwidth: work.bandwidthEfficiency });
     case "attention-prefill":
-      return attentionPrefillUs(gpu, work.batch, work.heads, work.headDim, work.tokens, work.dtype, work.past, work.chunk);
+      return attentionPrefillUs(gpu, work.batch, work.heads, work.headDim, work.tokens, work.dtype, work.past, work.chunk, work.window);
     case "attention-decode":
-      return attentionDecodeUs(gpu, work.batch, work.kvTokens, work.kvBytesPerToken);
+      return attentionDecodeUs(gpu, work.batch, work.kvTokens, work.kvBytesPerToken, work.flopsPerKvToken);
     case "elementwise":
       return elementwiseUs(gpu, work.bytes, work.flops);
     case "memcpy":

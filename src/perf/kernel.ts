@@ -4,7 +4,8 @@
  */
 import type { Optimizer, Precision } from "../spec/workload.js";
 
-export type Dtype = Precision;
+/** Compute dtypes: the workload precisions, and fp4 (NVFP4/MXFP4 on FP4 tensor cores, LLM serving). */
+export type Dtype = Precision | "fp4";
 
 /** One table shard's lookups in a fused (table-batched) embedding kernel. */
 export interface EmbeddingPart {
@@ -46,12 +47,17 @@ export type KernelWork =
    * (every rank reads its peers' buffers; perf/collectives.ts hostAllReduceUs) instead of NCCL's ring.
    */
   | { kind: "collective"; op: CollectiveOp; bytes: number; algorithm?: "one-shot"; /** Over this rank's host only (table-row-wise partial sums). */ scope?: "host" }
-  /** MoE experts in one kernel: group g multiplies rows[g] x k by its own k x n weights (stored at weightBytesPerValue if not the dtype's). */
-  | { kind: "grouped-gemm"; rows: number[]; n: number; k: number; dtype: Dtype; weightBytesPerValue?: number }
-  /** Flash attention over `batch` sequences of `tokens` new tokens after `past` cached ones (chunked layers: within `chunk`). */
-  | { kind: "attention-prefill"; batch: number; heads: number; headDim: number; tokens: number; dtype: Dtype; past: number; chunk?: number }
-  /** Decode attention: one new token per sequence reading `kvTokens` cached tokens of `kvBytesPerToken`. */
-  | { kind: "attention-decode"; batch: number; kvTokens: number; kvBytesPerToken: number }
+  /**
+   * MoE experts in one kernel: group g multiplies rows[g] x k by its own k x n weights (stored at
+   * weightBytesPerValue if not the dtype's). `computeEfficiency` / `bandwidthEfficiency`: the share
+   * of the model's compute rate and weight-streaming rate an implementation reaches (LLM engines'
+   * kernel profiles, data/llm/engines.json); default 1.
+   */
+  | { kind: "grouped-gemm"; rows: number[]; n: number; k: number; dtype: Dtype; weightBytesPerValue?: number; computeEfficiency?: number; bandwidthEfficiency?: number }
+  /** Flash attention over `batch` sequences of `tokens` new tokens after `past` cached ones (chunked layers: within `chunk`; sliding-window layers: the last `window`). */
+  | { kind: "attention-prefill"; batch: number; heads: number; headDim: number; tokens: number; dtype: Dtype; past: number; chunk?: number; window?: number }
+  /** Decode attention: one new token per sequence reading `kvTokens` cached tokens of `kvBytesPerToken` (MLA: and `flopsPerKvToken`). */
+  | { kind: "attention-decode"; batch: number; kvTokens: number; kvBytesPerToken: number; flopsPerKvToken?: number }
   /** Streaming elementwise or reduction kernel (roofline on bytes moved and flops). */
   | { kind: "elementwise"; bytes: number; flops: number }
   /**

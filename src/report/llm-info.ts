@@ -24,7 +24,7 @@ export function describeLlm(m: ResolvedModel): string[] {
       "",
       "Architecture",
       `  ${s.layers} layers (${l.moe} MoE, ${l.dense} dense), hidden ${s.hidden}, vocab ${s.vocab.toLocaleString("en-US")}, max position ${s.maxPosition.toLocaleString("en-US")}`,
-      `  attention: ${a.heads} query heads, ${a.kvHeads} KV heads of ${a.headDim}${a.mla ? `; MLA latent ${a.mla.kvLoraRank} + rope ${a.mla.ropeDim} (approximated)` : ""}${a.chunkSize ? `; ${l.chunked} layers chunked in ${a.chunkSize.toLocaleString("en-US")}-token windows (RoPE), ${l.global} global (no RoPE)` : "; all layers global"}`,
+      `  attention: ${a.heads} query heads, ${a.kvHeads} KV heads of ${a.headDim}${a.mla ? `; MLA latent ${a.mla.kvLoraRank} + rope ${a.mla.ropeDim} (latent KV, replicated over tp)` : ""}${a.chunkSize ? `; ${l.chunked} layers chunked in ${a.chunkSize.toLocaleString("en-US")}-token windows (RoPE), ${l.global} global (no RoPE)` : a.slidingWindow ? `; ${l.chunked} layers attend a ${a.slidingWindow.toLocaleString("en-US")}-token sliding window, ${l.global} global` : "; all layers global"}`,
       `  experts: ${s.moe.experts} routed (top-${s.moe.topK}) of width ${s.moe.expertIntermediate}${s.moe.sharedExperts ? ` + ${s.moe.sharedExperts} shared` : ""}${l.dense ? `; dense FFN width ${s.denseIntermediate ?? s.moe.expertIntermediate}` : ""}${s.vision ? `; vision encoder ${s.vision.layers} layers of ${s.vision.hidden}` : ""}`,
       "",
       "Parameters",

@@ -17,8 +17,11 @@ const nonNegativeInt = z.number().int().nonnegative();
 export const SPEC_BOUNDS = { layers: 10_000, width: 1_000_000, heads: 65_536, experts: 65_536, vocab: 100_000_000, maxPosition: 1_000_000_000 } as const;
 const upTo = (max: number) => positiveInt.max(max, { message: `expected a positive integer of at most ${max.toLocaleString("en-US")} (a sanity bound; docs/llm.md)` });
 
-/** Storage precision of weights (int4: 4-bit values plus one bf16 scale per group). */
-export const WeightPrecision = z.enum(["bf16", "fp8", "int4"]);
+/**
+ * Storage precision of weights (int4: 4-bit values plus one bf16 scale per group; fp4: 4-bit
+ * floats in the model's fp4Format, NVFP4 or MXFP4, run on FP4 tensor cores).
+ */
+export const WeightPrecision = z.enum(["bf16", "fp8", "int4", "fp4"]);
 export type WeightPrecision = z.infer<typeof WeightPrecision>;
 export const KvPrecision = z.enum(["bf16", "fp8"]);
 export type KvPrecision = z.infer<typeof KvPrecision>;
@@ -35,8 +38,14 @@ export const Attention = z.object({
   chunkSize: positiveInt.optional(),
   /** Every n-th layer (1-based: layers n-1, 2n-1, ...) is global, no RoPE (HF no_rope_layer_interval); the others are chunked. */
   globalEvery: positiveInt.optional(),
-  /** Explicit per-layer pattern instead: "global" | "chunked", one per layer (HF no_rope_layers inverted). */
-  layerTypes: z.array(z.enum(["global", "chunked"])).optional(),
+  /** Sliding-window layers attend to the last this many tokens (HF sliding_window; gpt-oss: 128 on alternate layers). */
+  slidingWindow: positiveInt.optional(),
+  /** Explicit per-layer pattern instead: "global" | "chunked" | "sliding", one per layer (HF no_rope_layers inverted, HF layer_types). */
+  layerTypes: z.array(z.enum(["global", "chunked", "sliding"])).optional(),
+  /** q, k, v and o projections carry biases (HF attention_bias; gpt-oss). */
+  bias: z.boolean().default(false),
+  /** A learned attention-sink logit per query head and layer (gpt-oss sinks). */
+  sinks: z.boolean().default(false),
   /** Multi-head latent attention (DeepSeek-V2/V3): KV cache holds one latent of kvLoraRank + ropeDim per token and layer. */
   mla: z.object({ qLoraRank: nonNegativeInt, kvLoraRank: positiveInt, ropeDim: positiveInt, nopeDim: positiveInt, vDim: positiveInt }).optional(),
 });
@@ -59,6 +68,8 @@ export const Moe = z.object({
   firstDense: nonNegativeInt.default(0),
   /** Explicit MoE layer indices instead (HF moe_layers). */
   layers: z.array(nonNegativeInt).optional(),
+  /** Routed experts' projections and the router carry biases (gpt-oss gate_up_proj_bias, down_proj_bias, router bias). */
+  bias: z.boolean().default(false),
 });
 export type Moe = z.infer<typeof Moe>;
 
@@ -96,9 +107,14 @@ const MoeTransformerShape = z.object({
    * norms and vision (the common practice of FP8/AWQ checkpoints); a published checkpoint that
    * keeps more (Maverick FP8 keeps attention, shared expert and dense FFN) lists them here.
    */
-  keepBf16: z.object({ fp8: z.array(ParamGroup).optional(), int4: z.array(ParamGroup).optional() }).default({}),
+  keepBf16: z.object({ fp8: z.array(ParamGroup).optional(), int4: z.array(ParamGroup).optional(), fp4: z.array(ParamGroup).optional() }).default({}),
   /** Values per int4 scale group (AWQ/GPTQ default 128). */
   int4GroupSize: positiveInt.default(128),
+  /**
+   * The 4-bit float format of fp4 weights: NVFP4 (E2M1 values, one FP8 E4M3 scale per 16) or MXFP4
+   * (OCP microscaling: one E8M0 scale per 32; gpt-oss checkpoints).
+   */
+  fp4Format: z.enum(["nvfp4", "mxfp4"]).default("nvfp4"),
 });
 
 type Shape = z.infer<typeof MoeTransformerShape>;
@@ -117,6 +133,8 @@ function crossCheck(m: Shape, ctx: z.RefinementCtx): void {
   }
   if (a.layerTypes !== undefined && a.layerTypes.length !== m.layers) issue(["attention", "layerTypes"], `expected ${m.layers} entries (one per layer, layers = ${m.layers})`, a.layerTypes);
   if (a.chunkSize === undefined && a.layerTypes?.includes("chunked")) issue(["attention", "chunkSize"], 'expected a chunk size, since attention.layerTypes lists "chunked" layers', a.chunkSize);
+  if (a.slidingWindow === undefined && a.layerTypes?.includes("sliding")) issue(["attention", "slidingWindow"], 'expected a window, since attention.layerTypes lists "sliding" layers', a.slidingWindow);
+  if (a.slidingWindow !== undefined && a.chunkSize !== undefined) issue(["attention", "slidingWindow"], "expected either chunked (chunkSize) or sliding-window (slidingWindow) local layers, not both", a.slidingWindow);
   if (a.globalEvery !== undefined && a.globalEvery > m.layers) issue(["attention", "globalEvery"], `expected at most layers (${m.layers})`, a.globalEvery);
   const e = m.moe;
   if (e.topK > e.experts) issue(["moe", "topK"], `expected at most moe.experts (${e.experts}) experts per token (HF num_experts_per_tok <= the routed experts)`, e.topK);

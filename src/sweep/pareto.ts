@@ -16,6 +16,7 @@ const DERIVED: Record<SweepCommand, Record<string, (result: unknown, flags: Reco
   tier: {},
   plan: { gpus: (r) => (Array.isArray(at(r, "perRank")) ? (at(r, "perRank") as unknown[]).length : undefined) },
   "llm fit": { gpus: (_, f) => numberOr(Number(f["--count"] ?? 1)) },
+  "llm bench": { gpus: (_, f) => numberOr(Number(f["--count"] ?? 8)) },
   "llm perf": {
     gpus: (_, f) => numberOr(Number(f["--count"] ?? 8)),
     tokensPerSecPerGpu: (r) => numberOr(at(r, "decode.tokensPerSecPerGpu")),

@@ -8,7 +8,9 @@ import { planInputs, runPlan } from "../commands/plan.js";
 import { predict, predictJson } from "../commands/predict.js";
 import { checkCatalogNames } from "../commands/workload.js";
 import { tierJson, tierRun } from "../commands/tier.js";
-import { BOUNDS, numberIn } from "../llm/bounds.js";
+import { BOUNDS, assertFinite, numberIn } from "../llm/bounds.js";
+import { benchJson, runBench, type BenchOpts } from "../llm/bench.js";
+import { ENGINE_IDS } from "../llm/engines.js";
 import type { DeployOpts } from "../llm/deploy.js";
 import { resolveModel } from "../llm/presets.js";
 import { planJson } from "../report/plan-json.js";
@@ -68,6 +70,29 @@ function deployOpts(f: Record<string, unknown>, defaultCount: number): DeployOpt
   };
 }
 
+/** `llm bench` flags of a configuration, checked as the command checks them (src/cli/llm-bench.ts). */
+function benchOptsOf(f: Record<string, unknown>): BenchOpts {
+  const int = (flag: string, max: number) => opt(f[flag], (v) => num(flag, v, 1, max, { integer: true }));
+  return {
+    model: text("--model", f["--model"]),
+    gpu: opt(f["--gpu"], (v) => text("--gpu", v)) ?? "h100-sxm-80gb",
+    count: int("--count", BOUNDS.maxGpus) ?? 8,
+    weights: opt(f["--weights"], (v) => choice("--weights", v, WeightPrecision.options)) ?? "bf16",
+    kv: opt(f["--kv"], (v) => choice("--kv", v, KvPrecision.options)),
+    tp: int("--tp", BOUNDS.maxGpus),
+    ep: int("--ep", BOUNDS.maxGpus),
+    attentionDp: int("--attention-dp", BOUNDS.maxGpus),
+    engine: choice("--engine", f["--engine"], ENGINE_IDS),
+    input: num("--input", f["--input"], 1, Number.MAX_SAFE_INTEGER, { integer: true }),
+    output: num("--output", f["--output"], 1, Number.MAX_SAFE_INTEGER, { integer: true }),
+    concurrency: int("--concurrency", BOUNDS.maxConcurrency),
+    requests: int("--requests", BOUNDS.maxRequests),
+    rate: opt(f["--rate"], (v) => num("--rate", v, 0, BOUNDS.rate.max, { minExclusive: true })),
+    rangeRatio: opt(f["--range-ratio"], (v) => num("--range-ratio", v, 0, 1)),
+    seed: opt(f["--seed"], (v) => num("--seed", v, 0, Number.MAX_SAFE_INTEGER, { integer: true })),
+  };
+}
+
 /** The result JSON of one configuration (as `strata COMMAND --json` prints it); throws on a bad one. */
 export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Configuration): Promise<unknown> {
   const f: Record<string, unknown> = { ...task.flags };
@@ -99,6 +124,11 @@ export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Conf
     case "llm fit": {
       const o = deployOpts(f, 1);
       return llmFitJson(o, resolveModel(o.model));
+    }
+    case "llm bench": {
+      const result = benchJson(runBench(benchOptsOf(f)));
+      assertFinite(result);
+      return result;
     }
     case "llm perf": {
       const o = { ...deployOpts(f, 8), price: opt(f["--price"], (v) => num("--price", v, 0, BOUNDS.price.max, { minExclusive: true })) };

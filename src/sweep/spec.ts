@@ -11,7 +11,7 @@ import { parseDocument, readText, validate } from "../spec/load.js";
 import { Workload } from "../spec/workload.js";
 import { configurations, parsePath, setPath, type Configuration } from "./expand.js";
 
-export const COMMANDS = ["predict", "plan", "tier", "llm fit", "llm perf"] as const;
+export const COMMANDS = ["predict", "plan", "tier", "llm fit", "llm perf", "llm bench"] as const;
 export type SweepCommand = (typeof COMMANDS)[number];
 
 const DEPLOY_FLAGS = ["--model", "--gpu", "--count", "--weights", "--kv", "--tp", "--pp", "--ep", "--batch", "--utilization"];
@@ -22,6 +22,7 @@ export const FLAGS: Record<SweepCommand, readonly string[]> = {
   tier: ["--node", "--baseline-node", "--mode", "--target-step-ms", "--qps", "--p99-ms", "--policy"],
   "llm fit": DEPLOY_FLAGS,
   "llm perf": [...DEPLOY_FLAGS, "--prompt", "--output-tokens", "--price"],
+  "llm bench": ["--model", "--gpu", "--count", "--weights", "--kv", "--tp", "--ep", "--attention-dp", "--engine", "--input", "--output", "--concurrency", "--requests", "--rate", "--range-ratio", "--seed"],
 };
 /** Commands whose base is a workload (field paths apply to it). */
 export const takesWorkload = (c: SweepCommand): boolean => c === "predict" || c === "plan" || c === "tier";

@@ -25,12 +25,13 @@ export function sweepCommandOf(doc: SweepDocLike): SweepCommand | undefined {
   if ("perRank" in r) return "plan";
   if ("trainStepMs" in r) return "predict";
   if ("powerW" in r && "tables" in r) return "tier";
+  if ("outputTokensPerSec" in r && "meanTpotMs" in r) return "llm bench";
   if ("prefill" in r && "decode" in r) return "llm perf";
   if ("maxContextTokens" in r) return "llm fit";
   return undefined;
 }
 
-const DERIVED: Record<SweepCommand, string[]> = { predict: [], tier: [], plan: ["gpus"], "llm fit": ["gpus"], "llm perf": ["gpus", "tokensPerSecPerGpu", "tokensPerSecPerUser"] };
+const DERIVED: Record<SweepCommand, string[]> = { predict: [], tier: [], plan: ["gpus"], "llm fit": ["gpus"], "llm perf": ["gpus", "tokensPerSecPerGpu", "tokensPerSecPerUser"], "llm bench": ["gpus"] };
 
 /** Objectives a sweep can be drawn on: derived figures, numeric result fields (dot paths), numeric parameters. */
 export function sweepObjectives(doc: SweepDocLike): string[] {
