@@ -13,10 +13,7 @@ import { ENGINE_IDS, type EngineId } from "../llm/engines.js";
 import { GIB } from "../llm/memory.js";
 import { resolveModel } from "../llm/presets.js";
 import { table } from "../report/format.js";
-import { defaultDirection, paretoFront, score } from "../sweep/pareto.js";
-import { runSweep } from "../sweep/pool.js";
 import type { SweepRow } from "../sweep/run.js";
-import { planSweep, SweepSpec } from "../sweep/spec.js";
 import { choice, gpuCount, positiveInt, printFinite, writeFinite } from "./llm-flags.js";
 import { parsePositiveInteger, writeOutput } from "./run.js";
 
@@ -133,6 +130,8 @@ export function registerLlmSweep(llm: Command): void {
     .option("--json", "print every run, the front and the KV lines as JSON")
     .option("-o, --out <file>", "also write the JSON here (atomically)");
   cmd.action(async (o: SweepCliOpts) => {
+    // The sweep machinery (and the commands it can run) loads only for this command.
+    const [{ defaultDirection, paretoFront, score }, { runSweep }, { planSweep, SweepSpec }] = await Promise.all([import("../sweep/pareto.js"), import("../sweep/pool.js"), import("../sweep/spec.js")]);
     const grid: Record<string, unknown[]> = {
       "--count": o.tp,
       ...(o.ep ? { "--ep": o.ep } : {}),
