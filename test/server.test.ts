@@ -182,12 +182,13 @@ describe("strata ui server", () => {
       .toEqual(await cli(["cache", "mrc", mix, "--json"]));
   }, 60_000);
 
-  it("POST /api/trace/analyze and /api/trace/predict take the trace file as the body", async () => {
+  it("POST /api/trace/analyze, replay and predict take the trace file as the body", async () => {
     const gz = readFileSync(traceFixture);
     const name = encodeURIComponent(traceFixture);
     expect(await answer(`/api/trace/analyze?name=${name}`, gz)).toEqual(await cli(["trace", "analyze", traceFixture, "--json"]));
     expect(await answer(`/api/trace/predict?gpu=a100-sxm-80gb&ownOverheads=1&name=${name}`, gz)).toEqual(await cli(["trace", "predict", traceFixture, "--gpu", "a100-sxm-80gb", "--own-overheads", "--json"]));
     expect(await answer("/api/trace/analyze", gz)).toMatchObject({ file: "upload" });
+    expect(await answer("/api/trace/replay", gz)).toEqual(await cli(["trace", "replay", traceFixture, "--json"]));
     await expectError(await post("/api/trace/predict?gpu=nope", gz), 400, "gpu");
     const bad = await expectError(await post("/api/trace/analyze", '{"traceEvents": [{"ph": "X", "name": 5, "ts": 1}]}'), 400, "");
     // The temporary file's path is the server's business.
