@@ -80,7 +80,7 @@ async function events(path: string): Promise<{ event: string; data: unknown }[]>
 }
 
 /** A raw request, for headers fetch will not set (Host) or a body it would have to send. */
-function raw(o: { method: string; path: string; headers: Record<string, string | number>; body?: string }): Promise<{ status: number; body: string }> {
+function raw(o: { method: string; path: string; headers: Record<string, string | number>; body?: string; chunks?: Buffer[] }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port: server.port, method: o.method, path: o.path, headers: o.headers }, (res) => {
       let body = "";
@@ -88,6 +88,8 @@ function raw(o: { method: string; path: string; headers: Record<string, string |
       res.on("end", () => resolve({ status: res.statusCode!, body }));
     });
     req.on("error", reject);
+    // Chunks: sent chunked, with no length declared.
+    for (const c of o.chunks ?? []) req.write(c);
     req.end(o.body);
   });
 }
@@ -180,12 +182,13 @@ describe("strata ui server", () => {
       .toEqual(await cli(["cache", "mrc", mix, "--json"]));
   }, 60_000);
 
-  it("POST /api/trace/analyze and /api/trace/predict take the trace file as the body", async () => {
+  it("POST /api/trace/analyze, replay and predict take the trace file as the body", async () => {
     const gz = readFileSync(traceFixture);
     const name = encodeURIComponent(traceFixture);
     expect(await answer(`/api/trace/analyze?name=${name}`, gz)).toEqual(await cli(["trace", "analyze", traceFixture, "--json"]));
     expect(await answer(`/api/trace/predict?gpu=a100-sxm-80gb&ownOverheads=1&name=${name}`, gz)).toEqual(await cli(["trace", "predict", traceFixture, "--gpu", "a100-sxm-80gb", "--own-overheads", "--json"]));
     expect(await answer("/api/trace/analyze", gz)).toMatchObject({ file: "upload" });
+    expect(await answer("/api/trace/replay", gz)).toEqual(await cli(["trace", "replay", traceFixture, "--json"]));
     await expectError(await post("/api/trace/predict?gpu=nope", gz), 400, "gpu");
     const bad = await expectError(await post("/api/trace/analyze", '{"traceEvents": [{"ph": "X", "name": 5, "ts": 1}]}'), 400, "");
     // The temporary file's path is the server's business.
@@ -266,6 +269,10 @@ describe("strata ui server: bad requests", () => {
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toMatchObject({ error: { path: "" } });
     await expectError(await post("/api/predict", JSON.stringify({ workloads: [kaggle] }), { "content-type": "text/plain" }), 415, "");
+    // No length declared: counted as it comes.
+    const chunked = await raw({ method: "POST", path: "/api/predict", headers: { "content-type": "application/json" }, chunks: Array.from({ length: 9 }, () => Buffer.alloc(2 ** 20, 32)) });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { path: "" } });
   }, 60_000);
 
   it("unknown routes get 404, wrong methods 405 with Allow", async () => {

@@ -1,10 +1,10 @@
 /** strata trace analyze|replay|predict FILE: learn from PyTorch profiler (Kineto) traces. */
 import type { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { analyzeTrace, loadTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
+import { analyzeTrace, loadTrace, type LoadedTrace } from "../predict-trace.js";
 import { table } from "../report/format.js";
 import { addHostOptions, hostRequest, type HostFlags } from "./host-options.js";
-import { tracePredict } from "../commands/trace.js";
+import { tracePredict, traceReplayJson } from "../commands/trace.js";
 import { readExecutionTrace, summarizeExecutionTrace } from "../trace/read-et.js";
 import { parsePositiveNumber, printJson } from "./run.js";
 
@@ -61,8 +61,8 @@ export function registerTrace(program: Command): void {
     .option("--json", "print JSON")
     .description("rebuild each step's graph from the trace and replay it through the simulator")
     .action(async (file: string, opts: { json?: boolean }) => {
-      const r = replayTrace(await loadWithProgress(file));
-      if (opts.json) return printJson({ measuredStepMs: r.measuredStepMs, replayedStepMs: r.replayedStepMs, steps: r.steps });
+      const r = traceReplayJson(await loadWithProgress(file));
+      if (opts.json) return printJson(r);
       process.stdout.write(table(["step", "measured ms", "replayed ms"], r.steps.map((s) => [s.name, f3(s.measuredMs), f3(s.replayedMs)]), [false, true, true]) +
         `\nmean: measured ${f3(r.measuredStepMs)} ms, replayed ${f3(r.replayedStepMs)} ms (${((r.replayedStepMs / r.measuredStepMs - 1) * 100).toFixed(1)}%)\n`);
     });

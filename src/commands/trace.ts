@@ -2,13 +2,19 @@
 import { z } from "zod";
 import { getGpu } from "../catalog/gpus.js";
 import { getHost } from "../catalog/hosts.js";
-import { analyzeTrace, loadTrace, predictFromTrace, type LoadedTrace } from "../predict-trace.js";
+import { analyzeTrace, loadTrace, predictFromTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
 import { uniformProfilerCost } from "../trace/overheads.js";
 import { hostOf, type HostRequest } from "./host.js";
 import { catalogId } from "./workload.js";
 
 /** `strata trace analyze --json` of a Kineto trace; `onEvents` is told the events read so far. */
 export const traceAnalyze = async (file: string, onEvents?: (events: number) => void) => analyzeTrace(await loadTrace(file, onEvents));
+
+/** `strata trace replay --json`: each step measured and replayed through the simulator. */
+export function traceReplayJson(loaded: LoadedTrace) {
+  const r = replayTrace(loaded);
+  return { measuredStepMs: r.measuredStepMs, replayedStepMs: r.replayedStepMs, steps: r.steps };
+}
 
 export interface TracePredictRequest extends HostRequest {
   gpu?: string;
@@ -40,5 +46,5 @@ export const TracePredictQuery = z.strictObject({
   name,
 });
 
-/** `POST /api/trace/analyze` takes no flags but the name. */
+/** `POST /api/trace/analyze` and `/api/trace/replay` take no flags but the name. */
 export const TraceAnalyzeQuery = z.strictObject({ name });

@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
+import { PassThrough, Transform, type Readable } from "node:stream";
 import { parseDocument } from "../spec/load.js";
 import { HttpError } from "./errors.js";
 
@@ -21,6 +21,16 @@ const tooLarge = (limit: number): HttpError => new HttpError(413, `request body 
 function checkDeclared(req: IncomingMessage, limit: number): void {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+}
+
+/**
+ * The body as a stream of its own: a failure past the limit ends this stream, not the request,
+ * so the server can still answer (and then close the connection).
+ */
+function detached(req: IncomingMessage): Readable {
+  const pass = new PassThrough();
+  req.pipe(pass);
+  return pass;
 }
 
 /** Count the bytes going through, failing past `limit`. */
@@ -41,7 +51,7 @@ export async function readJson(req: IncomingMessage, limit = JSON_LIMIT_BYTES): 
   checkDeclared(req, limit);
   const chunks: Buffer[] = [];
   let seen = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of detached(req) as AsyncIterable<Buffer>) {
     seen += chunk.length;
     if (seen > limit) throw tooLarge(limit);
     chunks.push(chunk);
@@ -56,7 +66,7 @@ export async function saveUpload(req: IncomingMessage, limit = UPLOAD_LIMIT_BYTE
   const remove = () => rm(dir, { recursive: true, force: true });
   const file = join(dir, "trace.json");
   try {
-    await pipeline(req, limiter(limit), createWriteStream(file));
+    await pipeline(detached(req), limiter(limit), createWriteStream(file));
   } catch (err) {
     await remove();
     throw err;

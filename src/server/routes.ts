@@ -11,7 +11,7 @@ import { PlanBody, planInputs, runPlan } from "../commands/plan.js";
 import { predict, PredictBody, predictJson, timeline, TimelineBody, timelineTrace } from "../commands/predict.js";
 import { sweep, SweepBody } from "../commands/sweep.js";
 import { TierBody, tierJson, tierRun } from "../commands/tier.js";
-import { traceAnalyze, TraceAnalyzeQuery, tracePredict, TracePredictQuery } from "../commands/trace.js";
+import { traceAnalyze, TraceAnalyzeQuery, tracePredict, TracePredictQuery, traceReplayJson } from "../commands/trace.js";
 import { resolveCatalogCluster } from "../catalog/clusters.js";
 import { loadTrace } from "../predict-trace.js";
 import { planJson } from "../report/plan-json.js";
@@ -73,6 +73,7 @@ export const ROUTES: Record<string, Route> = {
   "cache/mrc": json(MrcBody, (b, progress) => ({ points: mrcCurve(() => generatedTrace(b.generator), b.mrc, requests(progress)).points }), CACHE_FIELDS),
   "cache/simulate": json(SimulateBody, (b, progress) => ({ results: simulateRuns(() => generatedTrace(b.generator), b, requests(progress)) }), CACHE_FIELDS),
   "trace/analyze": trace(TraceAnalyzeQuery, ({ file }, progress) => traceAnalyze(file, events(progress))),
+  "trace/replay": trace(TraceAnalyzeQuery, async ({ file }, progress) => traceReplayJson(await loadTrace(file, events(progress)))),
   "trace/predict": trace(TracePredictQuery, ({ file, flags }, progress) => tracePredict(() => loadTrace(file, events(progress)), flags)),
   sweep: json(SweepBody, (plan, progress) => sweep(plan, { onProgress: (done, total) => progress({ done, total }) })),
 };
