@@ -35,6 +35,19 @@ export function rankGraph(w: DlrmWorkload, s: StepSetup, work: RankWork): Execut
 }
 
 export function simulateStep(w: DlrmWorkload, s: StepSetup, works: RankWork[], options: SimOptions = {}): RanksResult & { graphs: ExecutionGraph[] } {
-  const graphs = works.map((work) => rankGraph(w, s, work));
+  // Ranks with the same work (in a large job most hold only replicated tables) share one graph,
+  // built and timed once: graphs are read-only once timed.
+  const byWork = new Map<string, ExecutionGraph>();
+  const graphs = works.map((work) => {
+    const key = workKey(work);
+    let graph = byWork.get(key);
+    if (!graph) byWork.set(key, (graph = rankGraph(w, s, work)));
+    return graph;
+  });
   return { ...simulateRanks(graphs, { host: s.host, ...options }), graphs };
+}
+
+/** Everything of a rank's work its graph depends on: the host index only keys host-scoped collectives (table-row-wise). */
+function workKey(work: RankWork): string {
+  return JSON.stringify(work.hostRowWiseBytes > 0 ? work : { ...work, host: 0 });
 }

@@ -208,7 +208,10 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
   // Ranks with the same graph reach their collectives at the same times: one stands for all.
   const joined = collectiveUs.size > 0 && graphs.length > 1;
-  const keys = joined ? graphs.map(timingKey) : [];
+  // A graph shared by several ranks (simulateStep) is hashed once.
+  const hashed = new Map<ExecutionGraph, string>();
+  const keyOf = (g: ExecutionGraph): string => hashed.get(g) ?? hashed.set(g, timingKey(g)).get(g)!;
+  const keys = joined ? graphs.map(keyOf) : [];
   const distinct = [...new Map(keys.map((k, i) => [k, graphs[i]!])).values()];
   for (let pass = 0; joined && pass < limit; pass++) {
     const next: Ready = new Map();
