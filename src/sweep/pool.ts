@@ -4,7 +4,7 @@
  * number of workers, and each configuration's result depends on nothing but its data.
  */
 import { fileURLToPath } from "node:url";
-import { runChunk, type SweepRow, type SweepTask } from "./run.js";
+import type { SweepRow, SweepTask } from "./run.js";
 import type { SweepPlan } from "./spec.js";
 
 /** Configurations per task: about 8 tasks per worker (an even finish), at most 16 configurations each. */
@@ -43,6 +43,8 @@ export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done:
   const all = tasks(plan, chunkSize(plan.configs.length, workers, plan.spec.chunk));
   const results: SweepRow[][] = new Array(all.length);
   if (workers <= 1 || all.length <= 1) {
+    // Loaded here: the planners are the worker threads' to load when there are threads.
+    const { runChunk } = await import("./run.js");
     for (const [i, t] of all.entries()) {
       results[i] = await runChunk(t);
       onChunk(t.configs.length);
