@@ -198,7 +198,9 @@ export interface RanksResult {
  */
 export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}): RanksResult {
   const collectiveUs = new Map<string, number>();
-  for (const g of graphs) {
+  // Over distinct graphs: ranks with the same work share one (simulateStep).
+  const unique = new Set(graphs);
+  for (const g of unique) {
     for (const op of g.ops) {
       for (const l of op.launches) {
         if (l.kind === "kernel" && l.kernel.collective !== undefined) collectiveUs.set(l.kernel.collective, Math.max(collectiveUs.get(l.kernel.collective) ?? 0, l.kernel.durationUs));
@@ -210,10 +212,9 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
   // Ranks with the same graph reach their collectives at the same times: one stands for all.
   const joined = collectiveUs.size > 0 && graphs.length > 1;
-  // A graph shared by several ranks (simulateStep) is hashed once.
   const hashed = new Map<ExecutionGraph, string>();
-  const keyOf = (g: ExecutionGraph): string => hashed.get(g) ?? hashed.set(g, timingKey(g)).get(g)!;
-  const keys = joined ? graphs.map(keyOf) : [];
+  if (joined) for (const g of unique) hashed.set(g, timingKey(g));
+  const keys = joined ? graphs.map((g) => hashed.get(g)!) : [];
   const distinct = [...new Map(keys.map((k, i) => [k, graphs[i]!])).values()];
   for (let pass = 0; joined && pass < limit; pass++) {
     const next: Ready = new Map();
