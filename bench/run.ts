@@ -20,6 +20,8 @@ import { GROUNDTRUTH, workloadFiles } from "./shared.js";
 import { cacheSection } from "./cache.js";
 import { llmSection } from "./llm.js";
 import { tierSection } from "./tier.js";
+import { sweepsSection } from "./sweeps.js";
+import { startupSection } from "./startup.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
   for (const o of await opGpuTimeVsTraces()) lines.push(`| ${o.op} | ${o.predictedMs.toFixed(2)} | ${o.tracedMs.toFixed(2)} | ${(o.predictedMs / o.tracedMs).toFixed(2)} |`);
   lines.push("", ...(await llmSection()));
   lines.push("", ...(await cacheSection()));
+  lines.push("", ...(await sweepsSection()));
+  lines.push("", ...(await startupSection()));
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));

@@ -4,24 +4,15 @@
  * on the module graph a run loads (a loader hook records every file), never on a time.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
-const dir = mkdtempSync(join(tmpdir(), "strata-imports-"));
-const hook = join(dir, "record-imports.mjs");
-// The hooks run in their own thread: each file loaded is written straight to stderr.
-writeFileSync(hook, `import { register } from "node:module";
-register("data:text/javascript," + encodeURIComponent(\`import { writeSync } from "node:fs";
-export async function load(url, context, next) { if (url.startsWith("file:")) writeSync(2, "loaded " + url + "\\\\n"); return next(url, context); }\`));
-`);
+const hook = pathToFileURL(`${ROOT}test/fixtures/record-imports.mjs`).href;
 
 /** The files of this repository and the packages one command line loads. */
 function loaded(args: string[]): { code: number | null; ours: string[]; packages: string[] } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", pathToFileURL(hook).href, `${ROOT}src/cli/main.ts`, ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", hook, `${ROOT}src/cli/main.ts`, ...args], { cwd: ROOT, encoding: "utf8" });
   const urls = [...r.stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => m[1]!);
   const root = pathToFileURL(ROOT).href;
   const packages = [...new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []))];
