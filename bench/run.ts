@@ -21,6 +21,8 @@ import { cacheSection } from "./cache.js";
 import { llmSection } from "./llm.js";
 import { tierSection } from "./tier.js";
 import { uiSection } from "./ui.js";
+import { sweepsSection } from "./sweeps.js";
+import { startupSection } from "./startup.js";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
   lines.push("", ...(await llmSection()));
   lines.push("", ...(await cacheSection()));
   lines.push("", ...(await uiSection()));
+  lines.push("", ...(await sweepsSection()));
+  lines.push("", ...(await startupSection()));
   const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
   writeFileSync(file, lines.join("\n"));
   console.log(lines.join("\n"));

@@ -67,8 +67,12 @@ export function listNetworks(): Record<string, Network> {
   return networks;
 }
 
-function namedPresets(): ClusterSpec[] {
-  return z.object({ clusters: z.array(ClusterSpec) }).parse(JSON.parse(readFileSync(dataPath("catalog/clusters.json"), "utf8"))).clusters;
+let presets: readonly ClusterSpec[] | undefined;
+
+/** data/catalog/clusters.json, read and validated once (a sweep resolves a cluster per configuration). */
+function namedPresets(): readonly ClusterSpec[] {
+  presets ??= z.object({ clusters: z.array(ClusterSpec) }).parse(JSON.parse(readFileSync(dataPath("catalog/clusters.json"), "utf8"))).clusters;
+  return presets;
 }
 
 function count(id: string, what: string, text: string, max: number): number {

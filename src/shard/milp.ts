@@ -7,7 +7,7 @@
  * (s >= each rank's send time), under each rank's HBM capacity. Column-wise splits are left
  * to the search: choosing their ranks would multiply the variables.
  */
-import highsModule from "highs";
+import type highsModule from "highs";
 import type { PlanContext } from "./context.js";
 import { all, DP_MAX_BYTES, dataParallel, hostRanks, rowWise, tableWise } from "./shards.js";
 import { shardBytes, shardUs } from "./table-costs.js";
@@ -24,9 +24,9 @@ const GUARD_SECONDS = 60;
 /** Binary variables up to which the default strategy also tries the MILP. */
 const SMALL_BINARIES = 1000;
 
-// highs types its ES build as CommonJS: at run time the default import is the loader itself.
-const loadHighs = highsModule as unknown as typeof highsModule.default;
-let highs: ReturnType<typeof loadHighs> | undefined;
+type LoadHighs = typeof highsModule.default;
+/** HiGHS, loaded on the first solve: plans without the MILP (and every other command) never load it. */
+let highs: ReturnType<LoadHighs> | undefined;
 
 interface Option {
   name: string;
@@ -125,7 +125,8 @@ function variableOf(ctx: PlanContext, s: Shard): string | undefined {
  * the incumbent where its shards are among the MILP's options.
  */
 export async function solveMilp(ctx: PlanContext, limit: { seconds?: number; nodes: number }, start?: Shard[]): Promise<Shard[] | undefined> {
-  highs ??= loadHighs();
+  // highs types its ES build as CommonJS: at run time the default import is the loader itself.
+  highs ??= import("highs").then((m) => (m.default as unknown as LoadHighs)());
   const solver = await highs;
   const opts = options(ctx);
   const model = solver.createModel({ format: "lp", data: lpText(ctx, opts) });

@@ -104,7 +104,9 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
       let busy = (o.t2 + o.t3) * f;
       let gpu = 0;
       host += o.t2 * f;
-      op.launches.forEach((launch, i) => {
+      // A plain loop, not forEach: host, busy and gpu stay unboxed locals (no closure context to allocate into).
+      for (let i = 0; i < op.launches.length; i++) {
+        const launch = op.launches[i]!;
         if (i > 0) {
           const gap = (launch.gapUs ?? o.t5) * f;
           host += gap;
@@ -121,14 +123,14 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
           }
           host += call;
           busy += call;
-          return;
+          continue;
         }
         const call = (launch.callUs ?? o.t4) * f;
         host += call;
         busy += call;
         const k = launch.kernel;
         let start = Math.max(host + (graph.launchLatencyUs ?? 0), streamFree[k.stream]!);
-        for (const s of k.waitStreams ?? []) start = Math.max(start, streamFree[s] ?? 0);
+        if (k.waitStreams) for (const s of k.waitStreams) start = Math.max(start, streamFree[s] ?? 0);
         let dur = k.durationUs;
         if (k.collective !== undefined) {
           const key = `${it}:${k.collective}`;
@@ -142,7 +144,7 @@ function run(graph: ExecutionGraph, options: SimOptions, joinAt: Ready, collecti
         streamFree[k.stream] = start + dur;
         gpu += dur;
         if (record) timeline.push({ track: `stream ${k.stream}`, name: k.name, category: op.category, kind: "kernel", startUs: start, durUs: dur, iteration: it });
-      });
+      }
       host += o.t3 * f;
       if (record) timeline.push({ track: "host", name: op.name, category: op.category, kind: "op", startUs: opStart, durUs: host - opStart, iteration: it });
       busy += o.t1 * f;
@@ -196,7 +198,9 @@ export interface RanksResult {
  */
 export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}): RanksResult {
   const collectiveUs = new Map<string, number>();
-  for (const g of graphs) {
+  // Over distinct graphs: ranks with the same work share one (simulateStep).
+  const unique = new Set(graphs);
+  for (const g of unique) {
     for (const op of g.ops) {
       for (const l of op.launches) {
         if (l.kind === "kernel" && l.kernel.collective !== undefined) collectiveUs.set(l.kernel.collective, Math.max(collectiveUs.get(l.kernel.collective) ?? 0, l.kernel.durationUs));
@@ -208,7 +212,9 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
   const limit = collectiveUs.size * Math.max(1, options.iterations ?? 1) + 2;
   // Ranks with the same graph reach their collectives at the same times: one stands for all.
   const joined = collectiveUs.size > 0 && graphs.length > 1;
-  const keys = joined ? graphs.map(timingKey) : [];
+  const hashed = new Map<ExecutionGraph, string>();
+  if (joined) for (const g of unique) hashed.set(g, timingKey(g));
+  const keys = joined ? graphs.map((g) => hashed.get(g)!) : [];
   const distinct = [...new Map(keys.map((k, i) => [k, graphs[i]!])).values()];
   for (let pass = 0; joined && pass < limit; pass++) {
     const next: Ready = new Map();
@@ -233,6 +239,19 @@ export function simulateRanks(graphs: ExecutionGraph[], options: SimOptions = {}
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
+/** The two lanes, in a typed array: as closure variables every update would box a heap number. */
+const lanes = new Uint32Array(2);
+
+function num(v: number): void {
+  bits[0] = v;
+  lanes[0] = Math.imul(Math.imul(lanes[0]! ^ words[0]!, 0x01000193) ^ words[1]!, 0x01000193);
+  lanes[1] = Math.imul(Math.imul(lanes[1]! ^ words[1]!, 0x5bd1e995) ^ words[0]!, 0x5bd1e995);
+}
+
+function str(v: string): void {
+  for (let i = 0; i < v.length; i++) num(v.charCodeAt(i));
+  num(-3);
+}
 
 /**
  * A 64-bit hash (two FNV-1a lanes) of everything that decides a graph's timing: ops' overheads,
@@ -240,19 +259,8 @@ const words = new Uint32Array(bits.buffer);
  * a collision among a job's ranks has odds of about ranks^2 / 2^65.
  */
 function timingKey(g: ExecutionGraph): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  const num = (v: number): void => {
-    bits[0] = v;
-    h1 = Math.imul(h1 ^ words[0]!, 0x01000193);
-    h1 = Math.imul(h1 ^ words[1]!, 0x01000193);
-    h2 = Math.imul(h2 ^ words[1]!, 0x5bd1e995);
-    h2 = Math.imul(h2 ^ words[0]!, 0x5bd1e995);
-  };
-  const str = (v: string): void => {
-    for (let i = 0; i < v.length; i++) num(v.charCodeAt(i));
-    num(-3);
-  };
+  lanes[0] = 0x811c9dc5;
+  lanes[1] = 0x01000193;
   num(g.streams);
   num(g.launchLatencyUs ?? 0);
   for (const t of g.streamBusyAtStartUs ?? []) num(t);
@@ -264,11 +272,11 @@ function timingKey(g: ExecutionGraph): string {
       num(l.gapUs ?? -1);
       if (l.kind === "sync") { num(-2); continue; }
       num(l.kernel.stream); num(l.kernel.durationUs); str(l.kernel.collective ?? "");
-      for (const w of l.kernel.waitStreams ?? []) num(w);
+      if (l.kernel.waitStreams) for (const w of l.kernel.waitStreams) num(w);
       num(-4);
     }
   }
-  return `${h1 >>> 0}:${h2 >>> 0}`;
+  return `${lanes[0]}:${lanes[1]}`;
 }
 
 export function simulate(graph: ExecutionGraph, options: SimOptions = {}): StepResult {

@@ -4,7 +4,7 @@
  * number of workers, and each configuration's result depends on nothing but its data.
  */
 import { fileURLToPath } from "node:url";
-import { runChunk, type SweepRow, type SweepTask } from "./run.js";
+import type { SweepRow, SweepTask } from "./run.js";
 import type { SweepPlan } from "./spec.js";
 
 /** Configurations per task: about 8 tasks per worker (an even finish), at most 16 configurations each. */
@@ -39,26 +39,57 @@ export function workerEntry(base: URL = new URL("./worker", import.meta.url)): {
   return { filename, execArgv: [...process.execArgv, "--import", tsx] };
 }
 
-/** Run every configuration of `plan`; `onChunk` is told how many configurations each finished task held. */
+/**
+ * Chunks each worker thread holds at once: one running, one queued, so a thread never waits for
+ * this thread to hand it the next chunk while this thread runs one of its own.
+ */
+const CHUNKS_PER_THREAD = 2;
+
+/**
+ * Run every configuration of `plan` on `workers` workers: this thread is one of them (it has the
+ * planners loaded anyway, and its results need no copying between threads), piscina threads the
+ * others. Each worker takes the next chunk when it is free. `onChunk` is told how many
+ * configurations each finished chunk held.
+ */
 export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done: number) => void = () => {}): Promise<SweepRow[]> {
   const all = tasks(plan, chunkSize(plan.configs.length, workers, plan.spec.chunk));
   const results: SweepRow[][] = new Array(all.length);
-  if (workers <= 1 || all.length <= 1) {
-    for (const [i, t] of all.entries()) {
-      results[i] = await runChunk(t);
-      onChunk(t.configs.length);
+  let next = 0;
+  const here = async (): Promise<void> => {
+    const { runChunk } = await import("./run.js");
+    for (let i = next++; i < all.length; i = next++) {
+      results[i] = await runChunk(all[i]!);
+      onChunk(all[i]!.configs.length);
+      // Let the threads' finished chunks in and hand them new ones between this thread's chunks.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+  };
+  const threads = Math.min(workers, all.length) - 1;
+  if (threads <= 0) {
+    await here();
     return results.flat();
   }
-  const threads = Math.min(workers, all.length);
   // Loaded here: every other command (and a one-worker sweep) starts without it.
   const { Piscina } = await import("piscina");
-  const pool = new Piscina({ ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  const pool = new Piscina({
+    ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: CHUNKS_PER_THREAD,
+    // A 96 MB young generation: fewer scavenges of the planner's short-lived graphs (BENCHMARKS.md, Sweeps).
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
+  const there = async (): Promise<void> => {
+    try {
+      for (let i = next++; i < all.length; i = next++) {
+        results[i] = (await pool.run(all[i])) as SweepRow[];
+        onChunk(all[i]!.configs.length);
+      }
+    } catch (err) {
+      // A thread that died: no worker takes another chunk.
+      next = all.length;
+      throw err;
+    }
+  };
   try {
-    await Promise.all(all.map(async (t, i) => {
-      results[i] = (await pool.run(t)) as SweepRow[];
-      onChunk(t.configs.length);
-    }));
+    await Promise.all([...Array.from({ length: threads * CHUNKS_PER_THREAD }, there), here()]);
   } finally {
     await pool.destroy();
   }
