@@ -9,7 +9,10 @@ import { MrcBody, SimulateBody } from "../commands/cache-body.js";
 import { deployOf, LlmContextBody, LlmFitBody, LlmPerfBody, llmContextJson, llmFitJson, llmPerf, llmPerfJson } from "../commands/llm.js";
 import { PlanBody, planInputs, runPlan } from "../commands/plan.js";
 import { predict, PredictBody, predictJson, timeline, TimelineBody, timelineTrace } from "../commands/predict.js";
-import { sweep, SweepBody } from "../commands/sweep.js";
+import { sweep } from "../commands/sweep.js";
+import { SweepBody } from "../commands/sweep-body.js";
+// Imported, not loaded on first use: a compute thread run from source resolves no dynamic import through tsx.
+import { runChunk } from "../sweep/run.js";
 import { TierBody, tierJson, tierRun } from "../commands/tier.js";
 import { traceAnalyze, TraceAnalyzeQuery, tracePredict, TracePredictQuery, traceReplayJson } from "../commands/trace.js";
 import { resolveCatalogCluster } from "../catalog/clusters.js";
@@ -75,5 +78,5 @@ export const ROUTES: Record<string, Route> = {
   "trace/analyze": trace(TraceAnalyzeQuery, ({ file }, progress) => traceAnalyze(file, events(progress))),
   "trace/replay": trace(TraceAnalyzeQuery, async ({ file }, progress) => traceReplayJson(await loadTrace(file, events(progress)))),
   "trace/predict": trace(TracePredictQuery, ({ file, flags }, progress) => tracePredict(() => loadTrace(file, events(progress)), flags)),
-  sweep: json(SweepBody, (plan, progress) => sweep(plan, { onProgress: (done, total) => progress({ done, total }) })),
+  sweep: json(SweepBody, (plan, progress) => sweep(plan, { onProgress: (done, total) => progress({ done, total }), runHere: runChunk })),
 };

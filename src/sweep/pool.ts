@@ -45,18 +45,21 @@ export function workerEntry(base: URL = new URL("./worker", import.meta.url)): {
  */
 const CHUNKS_PER_THREAD = 2;
 
+/** How this thread runs a chunk: loaded on first use unless given (the dashboard's compute threads give it). */
+export type ChunkRunner = (task: SweepTask) => Promise<SweepRow[]>;
+
 /**
  * Run every configuration of `plan` on `workers` workers: this thread is one of them (it has the
  * planners loaded anyway, and its results need no copying between threads), piscina threads the
  * others. Each worker takes the next chunk when it is free. `onChunk` is told how many
  * configurations each finished chunk held.
  */
-export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done: number) => void = () => {}): Promise<SweepRow[]> {
+export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done: number) => void = () => {}, runHere?: ChunkRunner): Promise<SweepRow[]> {
   const all = tasks(plan, chunkSize(plan.configs.length, workers, plan.spec.chunk));
   const results: SweepRow[][] = new Array(all.length);
   let next = 0;
   const here = async (): Promise<void> => {
-    const { runChunk } = await import("./run.js");
+    const runChunk = runHere ?? (await import("./run.js")).runChunk;
     for (let i = next++; i < all.length; i = next++) {
       results[i] = await runChunk(all[i]!);
       onChunk(all[i]!.configs.length);
