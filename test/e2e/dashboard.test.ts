@@ -103,6 +103,13 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     for (const p of ["lru", "s3fifo", "belady", "fifo"]) expect(legend).toContain(p);
     // A marker per policy at each of the two sizes.
     expect(await count("cache-mrc", "svg [aria-label='dot'] circle")).toBe(8);
+    // Both ran as jobs: a labelled bar each, at its end (100000 requests of 100000) once the curves are drawn.
+    for (const label of ["Exact LRU curve: requests", "Policies simulated: requests"]) {
+      const bar = d.page.getByRole("progressbar", { name: label });
+      await expect.poll(() => bar.getAttribute("data-state"), WAIT).toBe("done");
+      expect(await bar.getAttribute("value")).toBe(await bar.getAttribute("max"));
+    }
+    expect(await d.page.getByTestId("job-progress").textContent()).toContain("done, 100,000 of 100,000");
     await screenshot(d.page, "cache");
   }, TIMEOUT);
 
@@ -114,6 +121,7 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     expect(await d.page.getByTestId("llm-context").textContent()).toContain("hybrid");
     await d.page.getByRole("button", { name: "Sweep" }).click();
     await expect.poll(() => d.page.getByTestId("sweep-summary").textContent(), { timeout: 200000 }).toMatch(/^10 configurations/);
+    expect(await d.page.getByRole("progressbar", { name: "Sweep: configurations" }).getAttribute("data-state")).toBe("done");
     // No configuration failed (the page shows the first failure's message).
     expect(await d.page.getByRole("alert").allTextContents()).toEqual([]);
     const pareto = d.page.getByTestId("sweep-pareto");

@@ -6,7 +6,7 @@ import { memoryBarSvg, type FitLike } from "../../../src/report/charts/memory-ba
 import { inferParetoObjectives, paretoSvg, sweepObjectives, type SweepDocLike } from "../../../src/report/charts/pareto.js";
 import { llmPerfTable } from "../../../src/report/charts/tables.js";
 import { postJson, type Catalog } from "../api.js";
-import { Button, ChartBox, Checkboxes, Cli, DataTable, ErrorBox, NumberInput, numberList, Section, Select, TextInput, useRun } from "../components.js";
+import { Button, ChartBox, Checkboxes, Cli, DataTable, ErrorBox, JobBars, NumberInput, numberList, Section, Select, TextInput, useRun } from "../components.js";
 
 interface Result {
   fit: FitLike & { params: { total: number; active: number }; maxContextTokensHybrid: number };
@@ -81,10 +81,10 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
   const [weights, setWeights] = useState<string[]>(["bf16", "fp8"].filter((w) => catalog.weights.includes(w)));
   const [batches, setBatches] = useState("1,4,16,64,256");
   const [axes, setAxes] = useState<[string, string] | undefined>();
-  const { busy, error, result, run } = useRun<{ doc: SweepDocLike; spec: object }>();
-  const go = () => run(async () => {
+  const { busy, error, result, progress, run } = useRun<{ doc: SweepDocLike; spec: object }>();
+  const go = () => run(async (job) => {
     const spec = { command: "llm perf", base: model, flags: { "--gpu": gpu, "--count": count, "--kv": kv }, grid: { "--weights": weights, "--batch": numberList(batches) }, pareto: ["tokensPerSecPerGpu", "tokensPerSecPerUser"], top: 3 };
-    const doc = await postJson<SweepDocLike>("/api/sweep", spec);
+    const doc = await job<SweepDocLike>("Sweep: configurations", "sweep", spec);
     setAxes(inferParetoObjectives(doc) ?? ["tokensPerSecPerGpu", "tokensPerSecPerUser"]);
     return { doc, spec };
   });
@@ -99,6 +99,7 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
         <TextInput id="sweep-batch" label="Batch sizes" value={batches} onChange={setBatches} />
       </div>
       <Button id="sweep-run" onClick={go} busy={busy}>Sweep</Button>
+      <JobBars progress={progress} />
       <ErrorBox error={error} />
       {result && axes ? (
         <>
