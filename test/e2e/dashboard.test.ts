@@ -78,6 +78,10 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     expect(await d.page.getByTestId("plan-rank-hbm").textContent()).toContain("capacity");
     const ranks = d.page.locator("table", { has: d.page.locator("caption", { hasText: "Per rank" }) });
     expect(await ranks.locator("tbody tr").count()).toBe(4);
+    // Each table's reason, as strata plan's text output gives it.
+    const shards = d.page.locator("table", { has: d.page.locator("caption", { hasText: "Sharding per table" }) });
+    expect(await shards.locator("thead th").allTextContents()).toContain("why");
+    expect(await shards.locator("tbody").textContent()).toMatch(/fits one GPU|replicas|rows split|columns split/);
     await screenshot(d.page, "plan");
   }, TIMEOUT);
 
