@@ -152,6 +152,8 @@ describe("strata ui server", () => {
     expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8" })).toEqual(fit);
     // The flags' values as the command line spells them.
     expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: "2", weights: "fp8" })).toEqual(fit);
+    // detail, as --detail adds it (the LLM page's per-GPU memory bar).
+    expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8", detail: true })).toEqual(await cli(["llm", "fit", "--model", "mixtral-8x7b", "--count", "2", "--weights", "fp8", "--json", "--detail"]));
     // A model as a document: the Hugging Face config's content, not its file.
     expect(await answer("/api/llm/fit", { model: JSON.parse(readFileSync(tinyConfig, "utf8")) as unknown, batch: 4 })).toEqual(await cli(["llm", "fit", "--model", tinyConfig, "--batch", "4", "--json"]));
     expect(await answer("/api/llm/context", { model: "mixtral-8x7b", count: 2, batch: "1,16" })).toEqual(await cli(["llm", "context", "--model", "mixtral-8x7b", "--count", "2", "--batch", "1,16", "--json"]));

@@ -121,7 +121,9 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     await open("llm", "LLM");
     await d.page.getByRole("button", { name: "Fit and serve" }).click();
     await expect.poll(() => d.page.getByTestId("llm-summary").textContent(), { timeout: 120000 }).toMatch(/^Fits/);
-    expect(await d.page.getByTestId("llm-memory").textContent()).toContain("capacity");
+    // Per GPU (llm fit --detail): weights, KV, activations and reserve against usable memory and HBM.
+    const memory = await d.page.getByTestId("llm-memory").textContent();
+    for (const part of ["capacity", "usable", "GB per GPU", "activations", "runtime reserve"]) expect(memory).toContain(part);
     expect(await d.page.getByTestId("llm-context").textContent()).toContain("hybrid");
     await d.page.getByRole("button", { name: "Sweep" }).click();
     await expect.poll(() => d.page.getByTestId("sweep-summary").textContent(), { timeout: 200000 }).toMatch(/^10 configurations/);
