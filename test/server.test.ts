@@ -197,6 +197,17 @@ describe("strata ui server", () => {
     expect(bad.message).toMatch(/^upload: /);
   }, 60_000);
 
+  it("POST /api/cache/mrc/upload: strata cache mrc --json on an uploaded access trace (oracleGeneral or CSV)", async () => {
+    const bin = join(ROOT, "test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst");
+    expect(await answer("/api/cache/mrc/upload?name=trace.oracleGeneral.bin.zst&sizes=10,100,1000", readFileSync(bin))).toEqual(await cli(["cache", "mrc", bin, "--size", "10,100,1000", "--json"]));
+    const csv = join(dir, "access.csv");
+    writeFileSync(csv, "id,size\n" + Array.from({ length: 400 }, (_, i) => `${(i * 7) % 50},4096`).join("\n") + "\n");
+    expect(await answer("/api/cache/mrc/upload?name=access.csv&sample=1", readFileSync(csv))).toEqual(await cli(["cache", "mrc", csv, "--sample", "1", "--json"]));
+    await expectError(await post("/api/cache/mrc/upload", readFileSync(csv)), 400, "name");
+    await expectError(await post("/api/cache/mrc/upload?name=a.csv&format=parquet", readFileSync(csv)), 400, "format");
+    await expectError(await post("/api/cache/mrc/upload?name=a.csv&sample=2", readFileSync(csv)), 400, "sample");
+  }, 60_000);
+
   it("POST /api/sweep answers strata sweep --json", async () => {
     const spec = { command: "llm fit", base: "mixtral-8x7b", grid: { "--count": [1, 2, 4], "--weights": ["bf16", "fp8"] }, pareto: ["maxContextTokens", "--count"], objectives: { "--count": "min" } };
     const file = join(dir, "sweep.json");

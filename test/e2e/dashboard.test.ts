@@ -115,6 +115,12 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     }
     expect(await d.page.getByTestId("job-progress").textContent()).toContain("done, 100,000 of 100,000");
     await screenshot(d.page, "cache");
+    // An access trace of one's own: uploaded as a job, its exact LRU curve drawn in place of the others.
+    await d.page.getByLabel("Or upload an access trace").setInputFiles(`${ROOT}test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst`);
+    await expect.poll(() => d.page.getByTestId("cli").first().textContent(), WAIT).toContain("strata cache mrc cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst --json");
+    expect(await d.page.getByRole("progressbar", { name: "Exact LRU curve: trace read" }).getAttribute("data-state")).toBe("done");
+    expect(await count("cache-mrc", "svg [aria-label='dot'] circle")).toBe(0);
+    expect(await count("cache-mrc", "svg [aria-label='line'] path")).toBe(1);
   }, TIMEOUT);
 
   it("LLM: fit and serve, then sweep and change an axis of the Pareto chart", async () => {

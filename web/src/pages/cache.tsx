@@ -1,4 +1,4 @@
-/** Cache: miss-ratio curves of a generated trace (or an uploaded result), one line per policy, markers at the chosen sizes. */
+/** Cache: miss-ratio curves of a generated trace, an uploaded access trace or result, one line per policy, markers at the chosen sizes. */
 import { useMemo, useState } from "preact/hooks";
 import { mrcSeries, mrcSvg, type MrcJson } from "../../../src/report/charts/mrc.js";
 import type { Catalog } from "../api.js";
@@ -37,6 +37,11 @@ export function CachePage({ catalog }: { catalog: Catalog }) {
     const chosen = "results" in doc ? [...new Set(doc.results.map((r) => r.size))] : [];
     return { docs: [doc], sizes: chosen, command: `strata report ${f.name} -o report.html` };
   });
+  // An access trace of one's own, as strata cache mrc reads it: streamed to the server, its exact LRU curve drawn.
+  const upload = (f: File) => run(async (job) => {
+    const doc = await job<MrcJson>("Exact LRU curve: trace read", `cache/mrc/upload?name=${encodeURIComponent(f.name)}`, f);
+    return { docs: [doc], sizes: [], command: `strata cache mrc ${f.name} --json` };
+  });
   const chart = useMemo(() => (result ? mrcSvg(mrcSeries(result.docs), { document, markSizes: result.sizes }) : undefined), [result]);
   return (
     <>
@@ -58,6 +63,7 @@ export function CachePage({ catalog }: { catalog: Catalog }) {
       <div class="row">
         <Button id="cache-run" onClick={go} busy={busy}>Draw the curves</Button>
         <FileInput id="cache-upload" label="Or open a cache mrc / simulate result" accept=".json" onFile={(f) => void open(f)} />
+        <FileInput id="cache-trace" label="Or upload an access trace" accept=".bin,.oracleGeneral,.csv,.txt,.zst,.gz" hint="oracleGeneral (.bin, .zst, .gz) or CSV/text with an id column, up to 256 MiB; its exact LRU curve" onFile={(f) => void upload(f)} />
       </div>
       <JobBars progress={progress} />
       <ErrorBox error={error} />
