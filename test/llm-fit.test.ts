@@ -57,6 +57,19 @@ describe("fit and max context", () => {
     expect(j.kvBytesPerToken).toBe(196608);
   });
 
+  it("CLI: llm fit --json --detail adds the per-GPU memory, and only then", () => {
+    const r = strata(["llm", "fit", "--model", "llama4-maverick-17b-128e", "--gpu", "h100-sxm-80gb", "--count", "8", "--weights", "fp8", "--kv", "bf16", "--json", "--detail"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j).sort()).toEqual(["detail", "fits", "kvBytesPerToken", "maxContextTokens", "maxContextTokensHybrid", "params", "weightsBytes"]);
+    const d = j.detail;
+    expect(d.parallelism).toEqual({ tp: 8, pp: 1, ep: 1 });
+    for (const k of ["activations", "sampler", "ropeCache", "engine", "total"]) expect(Number.isInteger(d.reserve[k])).toBe(true);
+    // Per GPU, usable memory = weights + runtime reserve + what is left for KV (whole bytes, so within rounding).
+    expect(Math.abs(d.usableBytesPerGpu - (d.weightsBytesPerGpu + d.reserve.total + d.freeForKvBytesPerGpu))).toBeLessThanOrEqual(2);
+    expect(d.weightsBytesPerGpu * 8).toBeGreaterThanOrEqual(j.weightsBytes * 0.99);
+  });
+
   it("CLI: bad flags and partial presets exit 2 with a message", () => {
     const bad = strata(["llm", "fit", "--model", "llama4-scout-17b-16e", "--weights", "fp3", "--json"]);
     expect(bad.code).toBe(2);

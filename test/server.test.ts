@@ -152,6 +152,8 @@ describe("strata ui server", () => {
     expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8" })).toEqual(fit);
     // The flags' values as the command line spells them.
     expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: "2", weights: "fp8" })).toEqual(fit);
+    // detail, as --detail adds it (the LLM page's per-GPU memory bar).
+    expect(await answer("/api/llm/fit", { model: "mixtral-8x7b", count: 2, weights: "fp8", detail: true })).toEqual(await cli(["llm", "fit", "--model", "mixtral-8x7b", "--count", "2", "--weights", "fp8", "--json", "--detail"]));
     // A model as a document: the Hugging Face config's content, not its file.
     expect(await answer("/api/llm/fit", { model: JSON.parse(readFileSync(tinyConfig, "utf8")) as unknown, batch: 4 })).toEqual(await cli(["llm", "fit", "--model", tinyConfig, "--batch", "4", "--json"]));
     expect(await answer("/api/llm/context", { model: "mixtral-8x7b", count: 2, batch: "1,16" })).toEqual(await cli(["llm", "context", "--model", "mixtral-8x7b", "--count", "2", "--batch", "1,16", "--json"]));
@@ -193,6 +195,17 @@ describe("strata ui server", () => {
     const bad = await expectError(await post("/api/trace/analyze", '{"traceEvents": [{"ph": "X", "name": 5, "ts": 1}]}'), 400, "");
     // The temporary file's path is the server's business.
     expect(bad.message).toMatch(/^upload: /);
+  }, 60_000);
+
+  it("POST /api/cache/mrc/upload: strata cache mrc --json on an uploaded access trace (oracleGeneral or CSV)", async () => {
+    const bin = join(ROOT, "test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst");
+    expect(await answer("/api/cache/mrc/upload?name=trace.oracleGeneral.bin.zst&sizes=10,100,1000", readFileSync(bin))).toEqual(await cli(["cache", "mrc", bin, "--size", "10,100,1000", "--json"]));
+    const csv = join(dir, "access.csv");
+    writeFileSync(csv, "id,size\n" + Array.from({ length: 400 }, (_, i) => `${(i * 7) % 50},4096`).join("\n") + "\n");
+    expect(await answer("/api/cache/mrc/upload?name=access.csv&sample=1", readFileSync(csv))).toEqual(await cli(["cache", "mrc", csv, "--sample", "1", "--json"]));
+    await expectError(await post("/api/cache/mrc/upload", readFileSync(csv)), 400, "name");
+    await expectError(await post("/api/cache/mrc/upload?name=a.csv&format=parquet", readFileSync(csv)), 400, "format");
+    await expectError(await post("/api/cache/mrc/upload?name=a.csv&sample=2", readFileSync(csv)), 400, "sample");
   }, 60_000);
 
   it("POST /api/sweep answers strata sweep --json", async () => {

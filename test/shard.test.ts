@@ -111,6 +111,9 @@ describe("sharding planner", () => {
       expect(r.code).toBe(0);
       const doc = JSON.parse(r.stdout);
       for (const k of ["feasible", "stepMs", "samplesPerSec", "shards", "perRank", "imbalance"]) expect(doc).toHaveProperty(k);
+      // One reason per shard, in the order of shards (the text output's "why" column).
+      expect(doc.why).toHaveLength(doc.shards.length);
+      for (const why of doc.why) expect(why).toMatch(/\w/);
       const actual = JSON.stringify({ shards: doc.shards, feasible: doc.feasible, strategy: doc.strategy }, null, 1) + "\n";
       const golden = join(ROOT, "test/golden", `plan-${name}.json`);
       if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, actual);

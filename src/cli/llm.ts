@@ -74,10 +74,11 @@ export function registerLlm(program: Command): void {
 
   deploymentOptions(llm.command("fit").description("does a model fit N GPUs at given precisions; largest context with full and with hybrid KV"))
     .option("--batch <n>", `sequences held at once: the context per sequence (default 1, at most ${BOUNDS.maxBatch.toExponential().replace("e+", "e")}; strata llm context sweeps a list)`, positiveInt("--batch", BOUNDS.maxBatch))
-    .action((o: DeployOpts) => {
+    .option("--detail", "with --json: add detail, the per-GPU memory (usable, weights, runtime reserve by part, free for KV) and the parallelism")
+    .action((o: DeployOpts & { detail?: boolean }) => {
       const { result: r, name } = runFit(o);
       if (o.json) {
-        return printFinite(fitJson(r));
+        return printFinite(fitJson(r, o));
       }
       const d = r.detail;
       const naive = r.maxContextTokens;

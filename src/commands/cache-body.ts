@@ -1,10 +1,13 @@
 /** The API's bodies for `strata cache mrc|simulate` on a generated trace: the `cache gen` flags as a generator, then the command's flags. */
 import { z } from "zod";
 import { MAX_REQUESTS } from "../cache/generate.js";
+import { resolveFormat } from "../cache/open.js";
+import type { TraceFormat } from "../cache/trace.js";
+import { UserError } from "../spec/errors.js";
 import type { DlrmWorkload } from "../spec/workload.js";
 import { parseMixTables, parsePolicies, parseSizes, U32, type GeneratorSpec, type MrcRequest } from "./cache.js";
 import { DlrmWorkloadField } from "./plan.js";
-import { resolvedBy } from "./workload.js";
+import { queryFlag, resolvedBy } from "./workload.js";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const requests = int(1, MAX_REQUESTS).default(1_000_000);
@@ -66,3 +69,33 @@ export const SimulateBody = z.preprocess(nestGenerator, z.strictObject({
   sizes: Sizes,
   bytes: z.boolean().optional(),
 }).transform((b) => ({ generator: b.generator, policy: b.policies, size: b.sizes, bytes: b.bytes, timing: false })));
+
+const queryNumber = (schema: z.ZodNumber) => z.coerce.number().pipe(schema).optional();
+
+/**
+ * `POST /api/cache/mrc/upload`'s flags, in the query string (the body is the access trace, as
+ * `strata cache mrc FILE` reads it): the format from `format`, else from `name` as from a file name.
+ */
+export const MrcUploadQuery = z.strictObject({
+  name: z.string().min(1).max(255).optional(),
+  format: z.string().min(1).optional(),
+  sample: queryNumber(z.number().positive().max(1)),
+  maxObjects: queryNumber(int(1, MAX_REQUESTS)),
+  seed: queryNumber(int(0, U32)),
+  sizes: z.string().min(1).transform(resolvedBy((s) => {
+    parseSizes(s as string);
+    return s as string;
+  })).optional(),
+  bytes: queryFlag.optional(),
+}).refine((q) => q.sample === undefined || q.maxObjects === undefined, { path: ["maxObjects"], message: "expected one of sample and maxObjects, found both" })
+  .transform(resolvedBy((doc) => {
+    const q = doc as { name?: string; format?: string; sample?: number; maxObjects?: number; seed?: number; sizes?: string; bytes?: boolean };
+    const name = q.name ?? "upload";
+    let format: TraceFormat;
+    try {
+      format = resolveFormat(name, q.format, "format");
+    } catch (err) {
+      throw err instanceof UserError ? new UserError(err.message, { path: q.format === undefined ? "name" : "format", message: err.message }) : err;
+    }
+    return { name, format, mrc: { sample: q.sample, maxObjects: q.maxObjects, seed: q.seed, size: q.sizes, bytes: q.bytes } satisfies MrcRequest };
+  }));

@@ -21,7 +21,7 @@ function finite<T>(value: T): T {
 }
 
 /** `strata llm fit --json`. */
-export const llmFitJson = (o: DeployOpts, m: ResolvedModel) => finite(fitJson(runFit(o, m).result));
+export const llmFitJson = (o: DeployOpts & { detail?: boolean }, m: ResolvedModel) => finite(fitJson(runFit(o, m).result, o));
 
 /** `strata llm context --json` (`label`: the model as given). */
 export function llmContextJson(o: Omit<DeployOpts, "batch"> & { batch: number[] }, m: ResolvedModel, label: string) {
@@ -73,7 +73,7 @@ const deployFields = (count: number) => ({
   utilization: asFlag(z.number().min(BOUNDS.utilization.min).max(BOUNDS.utilization.max)).optional(),
 });
 
-export const LlmFitBody = z.strictObject({ ...deployFields(1), batch: batch.optional() });
+export const LlmFitBody = z.strictObject({ ...deployFields(1), batch: batch.optional(), detail: z.boolean().optional() });
 export const LlmContextBody = z.strictObject({ ...deployFields(1), batch: asList(z.array(batch).min(1)).default([1, 8, 32, 128]) });
 export const LlmPerfBody = z.strictObject({
   ...deployFields(8),

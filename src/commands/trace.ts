@@ -5,7 +5,7 @@ import { getHost } from "../catalog/hosts.js";
 import { analyzeTrace, loadTrace, predictFromTrace, replayTrace, type LoadedTrace } from "../predict-trace.js";
 import { uniformProfilerCost } from "../trace/overheads.js";
 import { hostOf, type HostRequest } from "./host.js";
-import { catalogId } from "./workload.js";
+import { catalogId, queryFlag } from "./workload.js";
 
 /** `strata trace analyze --json` of a Kineto trace; `onEvents` is told the events read so far. */
 export const traceAnalyze = async (file: string, onEvents?: (events: number) => void) => analyzeTrace(await loadTrace(file, onEvents));
@@ -32,7 +32,6 @@ export async function tracePredict(load: () => Promise<LoadedTrace>, o: TracePre
 
 /** The trace's name as answers and errors show it (the CLI's file argument); default "upload". */
 const name = z.string().min(1).max(255).optional();
-const flag = z.enum(["1", "true", "0", "false", ""]).transform((v) => v === "1" || v === "true" || v === "");
 const positive = z.coerce.number().positive().optional();
 
 /** `POST /api/trace/predict`'s flags, in the query string (the body is the trace). */
@@ -40,7 +39,7 @@ export const TracePredictQuery = z.strictObject({
   gpu: catalogId(getGpu).optional(),
   traceGpu: catalogId(getGpu).optional(),
   instrumentationUs: positive,
-  ownOverheads: flag.optional(),
+  ownOverheads: queryFlag.optional(),
   host: catalogId(getHost).optional(),
   hostSpeed: positive,
   name,

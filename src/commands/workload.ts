@@ -78,3 +78,6 @@ export function resolvedBy<T>(resolve: (doc: unknown) => T) {
     }
   };
 }
+
+/** A switch in a query string (`?ownOverheads=1`, `?bytes`): 1, true or empty is on; 0 or false off. */
+export const queryFlag = z.enum(["1", "true", "0", "false", ""]).transform((v) => v === "1" || v === "true" || v === "");

@@ -30,9 +30,19 @@ export function runFit(o: DeployOpts, model: ResolvedModel = resolveModel(o.mode
   return { result: fitModel(spec, gpu, opts), name: model.name, spec };
 }
 
-/** `strata llm fit --json`. */
-export function fitJson(r: FitResult) {
-  return { fits: r.fits, params: r.params, weightsBytes: r.weightsBytes, kvBytesPerToken: r.kvBytesPerToken, maxContextTokens: r.maxContextTokens, maxContextTokensHybrid: r.maxContextTokensHybrid };
+/**
+ * `strata llm fit --json`: exactly the contract's fields; `--detail` adds `detail`, the per-GPU
+ * accounting the text output prints (usable, weights, the runtime reserve by part, free for KV).
+ */
+export function fitJson(r: FitResult, o: { detail?: boolean } = {}) {
+  return { fits: r.fits, params: r.params, weightsBytes: r.weightsBytes, kvBytesPerToken: r.kvBytesPerToken, maxContextTokens: r.maxContextTokens, maxContextTokensHybrid: r.maxContextTokensHybrid, ...(o.detail ? { detail: wholeBytes(r.detail) } : {}) };
+}
+
+/** Byte figures as whole bytes (usable memory is a fraction of HBM; the engine reserve a fitted GiB count). */
+function wholeBytes(d: FitResult["detail"]): FitResult["detail"] {
+  const r = d.reserve;
+  const reserve = { activations: Math.round(r.activations), sampler: Math.round(r.sampler), ropeCache: Math.round(r.ropeCache), engine: Math.round(r.engine), total: Math.round(r.total) };
+  return { ...d, usableBytesPerGpu: Math.round(d.usableBytesPerGpu), weightsBytesPerGpu: Math.round(d.weightsBytesPerGpu), freeForKvBytesPerGpu: Math.round(d.freeForKvBytesPerGpu), reserve };
 }
 
 export interface PerfRun {

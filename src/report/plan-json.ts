@@ -14,6 +14,8 @@ export function planJson(p: PlanResult) {
     imbalance: Number(p.imbalance.toFixed(4)),
     strategy: p.strategy,
     ...(p.infeasibleReason ? { infeasibleReason: p.infeasibleReason } : {}),
+    // Why each shard (same order as `shards`) got its type: the reasons the text output shows.
+    ...(p.why ? { why: p.why } : {}),
   };
 }
 export type PlanJson = ReturnType<typeof planJson>;

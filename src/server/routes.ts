@@ -5,7 +5,8 @@
  */
 import type { z } from "zod";
 import { generatedTrace, mrcCurve, simulateRuns } from "../commands/cache.js";
-import { MrcBody, SimulateBody } from "../commands/cache-body.js";
+import { MrcBody, MrcUploadQuery, SimulateBody } from "../commands/cache-body.js";
+import { openTrace } from "../cache/open.js";
 import { deployOf, LlmContextBody, LlmFitBody, LlmPerfBody, llmContextJson, llmFitJson, llmPerf, llmPerfJson } from "../commands/llm.js";
 import { PlanBody, planInputs, runPlan } from "../commands/plan.js";
 import { predict, PredictBody, predictJson, timeline, TimelineBody, timelineTrace } from "../commands/predict.js";
@@ -74,6 +75,7 @@ export const ROUTES: Record<string, Route> = {
     return llmPerfJson(llmPerf(o, m, b.batch, b.prompt, b.outputTokens));
   }, { "--output-tokens": "outputTokens" }),
   "cache/mrc": json(MrcBody, (b, progress) => ({ points: mrcCurve(() => generatedTrace(b.generator), b.mrc, requests(progress)).points }), CACHE_FIELDS),
+  "cache/mrc/upload": trace(MrcUploadQuery, ({ file, flags }, progress) => ({ points: mrcCurve(() => openTrace(file, flags.format), flags.mrc, requests(progress)).points })),
   "cache/simulate": json(SimulateBody, (b, progress) => ({ results: simulateRuns(() => generatedTrace(b.generator), b, requests(progress)) }), CACHE_FIELDS),
   "trace/analyze": trace(TraceAnalyzeQuery, ({ file }, progress) => traceAnalyze(file, events(progress))),
   "trace/replay": trace(TraceAnalyzeQuery, async ({ file }, progress) => traceReplayJson(await loadTrace(file, events(progress)))),

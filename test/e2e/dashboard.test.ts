@@ -78,6 +78,10 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     expect(await d.page.getByTestId("plan-rank-hbm").textContent()).toContain("capacity");
     const ranks = d.page.locator("table", { has: d.page.locator("caption", { hasText: "Per rank" }) });
     expect(await ranks.locator("tbody tr").count()).toBe(4);
+    // Each table's reason, as strata plan's text output gives it.
+    const shards = d.page.locator("table", { has: d.page.locator("caption", { hasText: "Sharding per table" }) });
+    expect(await shards.locator("thead th").allTextContents()).toContain("why");
+    expect(await shards.locator("tbody").textContent()).toMatch(/fits one GPU|replicas|rows split|columns split/);
     await screenshot(d.page, "plan");
   }, TIMEOUT);
 
@@ -103,17 +107,33 @@ describe.skipIf(Boolean(missing) && !process.env.CI)("dashboard in chromium", ()
     for (const p of ["lru", "s3fifo", "belady", "fifo"]) expect(legend).toContain(p);
     // A marker per policy at each of the two sizes.
     expect(await count("cache-mrc", "svg [aria-label='dot'] circle")).toBe(8);
+    // Both ran as jobs: a labelled bar each, at its end (100000 requests of 100000) once the curves are drawn.
+    for (const label of ["Exact LRU curve: requests", "Policies simulated: requests"]) {
+      const bar = d.page.getByRole("progressbar", { name: label });
+      await expect.poll(() => bar.getAttribute("data-state"), WAIT).toBe("done");
+      expect(await bar.getAttribute("value")).toBe(await bar.getAttribute("max"));
+    }
+    expect(await d.page.getByTestId("job-progress").textContent()).toContain("done, 100,000 of 100,000");
     await screenshot(d.page, "cache");
+    // An access trace of one's own: uploaded as a job, its exact LRU curve drawn in place of the others.
+    await d.page.getByLabel("Or upload an access trace").setInputFiles(`${ROOT}test/fixtures/cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst`);
+    await expect.poll(() => d.page.getByTestId("cli").first().textContent(), WAIT).toContain("strata cache mrc cloudPhysicsIO.head5000.reindexed.oracleGeneral.bin.zst --json");
+    expect(await d.page.getByRole("progressbar", { name: "Exact LRU curve: trace read" }).getAttribute("data-state")).toBe("done");
+    expect(await count("cache-mrc", "svg [aria-label='dot'] circle")).toBe(0);
+    expect(await count("cache-mrc", "svg [aria-label='line'] path")).toBe(1);
   }, TIMEOUT);
 
   it("LLM: fit and serve, then sweep and change an axis of the Pareto chart", async () => {
     await open("llm", "LLM");
     await d.page.getByRole("button", { name: "Fit and serve" }).click();
     await expect.poll(() => d.page.getByTestId("llm-summary").textContent(), { timeout: 120000 }).toMatch(/^Fits/);
-    expect(await d.page.getByTestId("llm-memory").textContent()).toContain("capacity");
+    // Per GPU (llm fit --detail): weights, KV, activations and reserve against usable memory and HBM.
+    const memory = await d.page.getByTestId("llm-memory").textContent();
+    for (const part of ["capacity", "usable", "GB per GPU", "activations", "runtime reserve"]) expect(memory).toContain(part);
     expect(await d.page.getByTestId("llm-context").textContent()).toContain("hybrid");
     await d.page.getByRole("button", { name: "Sweep" }).click();
     await expect.poll(() => d.page.getByTestId("sweep-summary").textContent(), { timeout: 200000 }).toMatch(/^10 configurations/);
+    expect(await d.page.getByRole("progressbar", { name: "Sweep: configurations" }).getAttribute("data-state")).toBe("done");
     // No configuration failed (the page shows the first failure's message).
     expect(await d.page.getByRole("alert").allTextContents()).toEqual([]);
     const pareto = d.page.getByTestId("sweep-pareto");

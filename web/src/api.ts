@@ -60,3 +60,37 @@ export interface Catalog {
 }
 
 export const getCatalog = (): Promise<Catalog> => getJson<Catalog>("/api/catalog");
+
+/** A job's progress as its events tell it: `done` of `total` (null: not known until the end), and the planner stage. */
+export interface JobProgress {
+  done: number;
+  total: number | null;
+  stage?: string;
+}
+
+/**
+ * A long call as a job (docs/ui-api.md, "Jobs and server-sent events"): POST /api/jobs/ROUTE with
+ * the route's body (JSON, or a file as it is), then follow its events, calling `onProgress` with
+ * each `progress`, until `result` (the route's answer) or `error`.
+ */
+export async function runJob<T>(route: string, body: unknown, onProgress: (p: JobProgress) => void): Promise<T> {
+  const { events } = body instanceof Blob
+    ? await postFile<{ events: string }>(`/api/jobs/${route}`, body)
+    : await postJson<{ events: string }>(`/api/jobs/${route}`, body);
+  return new Promise<T>((resolve, reject) => {
+    const source = new EventSource(events);
+    const data = (e: Event): unknown => JSON.parse((e as MessageEvent<string>).data);
+    source.addEventListener("progress", (e) => onProgress(data(e) as JobProgress));
+    source.addEventListener("result", (e) => {
+      source.close();
+      resolve(data(e) as T);
+    });
+    source.addEventListener("error", (e) => {
+      source.close();
+      // The job's own `error` event carries a body; a dropped connection carries none.
+      const sent = (e as MessageEvent<string | undefined>).data;
+      const error = sent ? (JSON.parse(sent) as { error?: ApiError }).error : undefined;
+      reject(new ApiFailure(0, error ?? { path: "", message: `lost the events of job ${route}: the server closed the connection` }));
+    });
+  });
+}

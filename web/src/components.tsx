@@ -4,7 +4,7 @@ import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { parse as parseYaml } from "yaml";
 import type { Chart } from "../../src/report/charts/svg.js";
 import type { TableModel } from "../../src/report/charts/tables.js";
-import { ApiFailure, getJson, type Catalog } from "./api.js";
+import { ApiFailure, getJson, runJob, type Catalog, type JobProgress } from "./api.js";
 
 /** A chart element drawn by src/report/charts, mounted as it is. */
 export function ChartBox({ chart, testId }: { chart: Chart | undefined; testId?: string }) {
@@ -43,19 +43,59 @@ export function ErrorBox({ error }: { error: unknown }) {
   return <div class="error" role="alert">{e.path ? <><strong>{e.path}</strong>: </> : null}{e.message}</div>;
 }
 
-/** Busy, error and result of one asynchronous action (a run of a capability). */
+/** A job's progress on the page: `finished` once its result came. */
+export interface Tracked extends JobProgress {
+  finished?: boolean;
+}
+
+/** Run a route as a job (labelled on the page by `label`), resolving to its answer. */
+export type RunJob = <R>(label: string, route: string, body: unknown) => Promise<R>;
+
+/**
+ * Busy, error and result of one asynchronous action (a run of a capability), and the progress of
+ * the jobs it starts through `job` (reset at each run).
+ */
 export function useRun<T>() {
-  const [state, setState] = useState<{ busy: boolean; error?: unknown; result?: T }>({ busy: false });
-  const run = useCallback(async (work: () => Promise<T>) => {
-    setState((s) => ({ ...s, busy: true, error: undefined }));
+  const [state, setState] = useState<{ busy: boolean; error?: unknown; result?: T; progress: Record<string, Tracked> }>({ busy: false, progress: {} });
+  const run = useCallback(async (work: (job: RunJob) => Promise<T>) => {
+    setState((s) => ({ ...s, busy: true, error: undefined, progress: {} }));
+    const track = (label: string, p: Tracked) => setState((s) => ({ ...s, progress: { ...s.progress, [label]: p } }));
+    const job: RunJob = async <R,>(label: string, route: string, body: unknown) => {
+      track(label, { done: 0, total: null });
+      let last: JobProgress = { done: 0, total: null };
+      const answer = await runJob<R>(route, body, (p) => track(label, (last = p)));
+      track(label, { ...last, finished: true });
+      return answer;
+    };
     try {
-      const result = await work();
-      setState({ busy: false, result });
+      const result = await work(job);
+      setState((s) => ({ ...s, busy: false, result }));
     } catch (error) {
-      setState((s) => ({ busy: false, error, result: s.result }));
+      setState((s) => ({ ...s, busy: false, error }));
     }
   }, []);
   return { ...state, run };
+}
+
+/** One labelled bar per job: done of total (a moving bar while the total is unknown), the stage, and "done" at the end. */
+export function JobBars({ progress }: { progress: Record<string, Tracked> }) {
+  const jobs = Object.entries(progress);
+  if (!jobs.length) return null;
+  return (
+    <div class="jobs" data-testid="job-progress">
+      {jobs.map(([label, p]) => {
+        const max = p.total ?? (p.finished ? Math.max(p.done, 1) : undefined);
+        const value = p.finished ? max : p.total !== null ? p.done : undefined;
+        const count = `${p.done.toLocaleString("en-US")}${p.total !== null ? ` of ${p.total.toLocaleString("en-US")}` : ""}`;
+        return (
+          <div class="job" key={label}>
+            <progress aria-label={label} value={value} max={max} data-state={p.finished ? "done" : "running"} />
+            <small>{label}{p.stage ? ` (${p.stage})` : ""}: {p.finished ? `done, ${count}` : count}</small>
+          </div>
+        );
+      })}
+    </div>
+  );
 }
 
 interface FieldProps<T> {

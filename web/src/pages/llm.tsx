@@ -6,10 +6,10 @@ import { memoryBarSvg, type FitLike } from "../../../src/report/charts/memory-ba
 import { inferParetoObjectives, paretoSvg, sweepObjectives, type SweepDocLike } from "../../../src/report/charts/pareto.js";
 import { llmPerfTable } from "../../../src/report/charts/tables.js";
 import { postJson, type Catalog } from "../api.js";
-import { Button, ChartBox, Checkboxes, Cli, DataTable, ErrorBox, NumberInput, numberList, Section, Select, TextInput, useRun } from "../components.js";
+import { Button, ChartBox, Checkboxes, Cli, DataTable, ErrorBox, JobBars, NumberInput, numberList, Section, Select, TextInput, useRun } from "../components.js";
 
 interface Result {
-  fit: FitLike & { params: { total: number; active: number }; maxContextTokensHybrid: number };
+  fit: FitLike & { params: { total: number; active: number }; maxContextTokensHybrid: number; detail?: { parallelism: { tp: number; pp: number } } };
   context: ContextJson;
   perf: PerfJson;
   flags: string;
@@ -29,15 +29,16 @@ export function LlmPage({ catalog }: { catalog: Catalog }) {
     const deploy = { model, gpu, count, weights, kv };
     const batch = numberList(batches);
     const [fit, context, perf] = await Promise.all([
-      postJson<Result["fit"]>("/api/llm/fit", deploy),
+      postJson<Result["fit"]>("/api/llm/fit", { ...deploy, detail: true }),
       postJson<ContextJson>("/api/llm/context", { ...deploy, batch }),
       postJson<PerfJson>("/api/llm/perf", { ...deploy, batch }),
     ]);
     const hbm = catalog.gpus.find((g) => g.id === gpu)?.hbmBytes;
-    return { fit, context, perf, flags: `--model ${model} --gpu ${gpu} --count ${count} --weights ${weights} --kv ${kv}`, capacityBytes: hbm ? hbm * count : undefined };
+    // With detail the bar is one GPU's: against one GPU's HBM.
+    return { fit, context, perf, flags: `--model ${model} --gpu ${gpu} --count ${count} --weights ${weights} --kv ${kv}`, capacityBytes: fit.detail ? hbm : hbm && hbm * count };
   });
   const charts = useMemo(() => (result ? {
-    memory: memoryBarSvg([{ ...result.fit, label: `${count} x ${gpu}`, capacityBytes: result.capacityBytes }], { document }),
+    memory: memoryBarSvg([{ ...result.fit, label: result.fit.detail ? `each of ${count} x ${gpu}` : `${count} x ${gpu}`, capacityBytes: result.capacityBytes }], { document }),
     context: llmContextSvg(result.context, { document }),
     perf: llmThroughputSvg(result.perf, { document }),
   } : undefined), [result]);
@@ -58,11 +59,11 @@ export function LlmPage({ catalog }: { catalog: Catalog }) {
       <ErrorBox error={error} />
       {result && charts && f ? (
         <>
-          <Cli command={`strata llm fit ${result.flags} --json; strata llm context ${result.flags} --batch ${batches} --json; strata llm perf ${result.flags} --batch ${batches} --json`} />
+          <Cli command={`strata llm fit ${result.flags} --json --detail; strata llm context ${result.flags} --batch ${batches} --json; strata llm perf ${result.flags} --batch ${batches} --json`} />
           <p class="summary" data-testid="llm-summary">{f.fits ? "Fits" : "Does not fit"}: {(f.params.total / 1e9).toFixed(1)}B parameters ({(f.params.active / 1e9).toFixed(1)}B active), weights {(f.weightsBytes / 1e9).toFixed(1)} GB; max context {f.maxContextTokens.toLocaleString("en-US")} tokens with full KV, {f.maxContextTokensHybrid.toLocaleString("en-US")} hybrid</p>
           <Section title="Memory against capacity">
             <ChartBox chart={charts.memory} testId="llm-memory" />
-            <p class="note">{result.fit.detail ? "Per GPU." : `Over all ${count} GPUs: weights and the KV cache at the largest context. The rest of their HBM is the runtime reserve (profiling-run activations, sampler, CUDA context and communication buffers) and what the engine leaves unused (its memory utilisation); strata llm fit without --json itemises them per GPU.`}</p>
+            <p class="note">{result.fit.detail ? `Per GPU (tp ${result.fit.detail.parallelism.tp}, pp ${result.fit.detail.parallelism.pp}): the weights it holds, the KV cache pool (what is left of the usable memory), the profiling-run activations and the rest of the runtime reserve (sampler, RoPE cache, CUDA context and communication buffers); the dashed tick is the usable memory (the engine's memory utilisation of HBM), the red one the GPU's HBM.` : `Over all ${count} GPUs: weights and the KV cache at the largest context. The rest of their HBM is the runtime reserve (profiling-run activations, sampler, CUDA context and communication buffers) and what the engine leaves unused (its memory utilisation); strata llm fit without --json itemises them per GPU.`}</p>
           </Section>
           <Section title="Context: full against hybrid KV"><ChartBox chart={charts.context} testId="llm-context" /></Section>
           <Section title="Prefill and decode throughput">
@@ -81,10 +82,10 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
   const [weights, setWeights] = useState<string[]>(["bf16", "fp8"].filter((w) => catalog.weights.includes(w)));
   const [batches, setBatches] = useState("1,4,16,64,256");
   const [axes, setAxes] = useState<[string, string] | undefined>();
-  const { busy, error, result, run } = useRun<{ doc: SweepDocLike; spec: object }>();
-  const go = () => run(async () => {
+  const { busy, error, result, progress, run } = useRun<{ doc: SweepDocLike; spec: object }>();
+  const go = () => run(async (job) => {
     const spec = { command: "llm perf", base: model, flags: { "--gpu": gpu, "--count": count, "--kv": kv }, grid: { "--weights": weights, "--batch": numberList(batches) }, pareto: ["tokensPerSecPerGpu", "tokensPerSecPerUser"], top: 3 };
-    const doc = await postJson<SweepDocLike>("/api/sweep", spec);
+    const doc = await job<SweepDocLike>("Sweep: configurations", "sweep", spec);
     setAxes(inferParetoObjectives(doc) ?? ["tokensPerSecPerGpu", "tokensPerSecPerUser"]);
     return { doc, spec };
   });
@@ -99,6 +100,7 @@ function LlmSweep({ catalog, model, gpu, count, kv }: { catalog: Catalog; model:
         <TextInput id="sweep-batch" label="Batch sizes" value={batches} onChange={setBatches} />
       </div>
       <Button id="sweep-run" onClick={go} busy={busy}>Sweep</Button>
+      <JobBars progress={progress} />
       <ErrorBox error={error} />
       {result && axes ? (
         <>

@@ -3,8 +3,8 @@ import { useMemo, useState } from "preact/hooks";
 import { traceCompareSvg, type ReplayLike, type TracePredictionLike } from "../../../src/report/charts/trace-compare.js";
 import { traceStepsSvg, type TraceAnalysisLike } from "../../../src/report/charts/trace-steps.js";
 import { overheadTable, traceStepTable } from "../../../src/report/charts/tables.js";
-import { ApiFailure, postFile, type Catalog } from "../api.js";
-import { Button, ChartBox, Cli, DataTable, ErrorBox, FileInput, Section, Select, useRun } from "../components.js";
+import { ApiFailure, type Catalog } from "../api.js";
+import { Button, ChartBox, Cli, DataTable, ErrorBox, FileInput, JobBars, Section, Select, useRun } from "../components.js";
 
 interface Result {
   file: string;
@@ -17,15 +17,16 @@ interface Result {
 export function TracePage({ catalog }: { catalog: Catalog }) {
   const [file, setFile] = useState<File>();
   const [gpu, setGpu] = useState("");
-  const { busy, error, result, run } = useRun<Result>();
-  const go = (f: File | undefined = file) => run(async () => {
+  const { busy, error, result, progress, run } = useRun<Result>();
+  const go = (f: File | undefined = file) => run(async (job) => {
     if (!f) throw new Error("choose a Kineto trace (.json or .json.gz) first");
-    const query = gpu ? `?gpu=${encodeURIComponent(gpu)}` : "";
+    const query = `?name=${encodeURIComponent(f.name)}`;
+    // Each upload a job: its progress (trace events read) shown as it goes.
     const [analysis, predicted, replay] = await Promise.all([
-      postFile<TraceAnalysisLike>("/api/trace/analyze", f),
-      postFile<TracePredictionLike>(`/api/trace/predict${query}`, f),
+      job<TraceAnalysisLike>("Analyse: trace events read", `trace/analyze${query}`, f),
+      job<TracePredictionLike>("Predict: trace events read", `trace/predict${query}${gpu ? `&gpu=${encodeURIComponent(gpu)}` : ""}`, f),
       // Replay is served where the server has the route; without it the comparison shows predicted only.
-      postFile<ReplayLike>("/api/trace/replay", f).catch((e) => (e instanceof ApiFailure && e.status === 404 ? undefined : Promise.reject(e))),
+      job<ReplayLike>("Replay: trace events read", `trace/replay${query}`, f).catch((e) => (e instanceof ApiFailure && e.status === 404 ? undefined : Promise.reject(e))),
     ]);
     return { file: f.name, gpu, analysis, predicted, replay };
   });
@@ -41,6 +42,7 @@ export function TracePage({ catalog }: { catalog: Catalog }) {
         <Select id="trace-gpu" label="Predict on GPU" value={gpu} onChange={setGpu} options={[{ id: "", label: "the trace's own GPU" }, ...catalog.gpus.map((g) => ({ id: g.id }))]} />
       </div>
       <Button id="trace-run" onClick={() => void go()} busy={busy}>Analyse</Button>
+      <JobBars progress={progress} />
       <ErrorBox error={error} />
       {result && a ? (
         <>
