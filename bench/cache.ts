@@ -1,7 +1,9 @@
 /**
  * The cache-simulation section of BENCHMARKS.md: agreement with libCacheSim on cloudPhysicsIO,
- * and whole-command throughput of the built CLI on a 20-million-request Zipf trace that it
- * generates into the OS temp folder (never committed). Run alone: `node --import tsx bench/cache.ts`.
+ * whole-command throughput of the built CLI on a 20-million-request Zipf trace, and the side by
+ * side against libCacheSim's `cachesim` on a 20-million-request embedding trace with
+ * table-tagged ids; traces are generated into the OS temp folder (never committed). Run alone:
+ * `node --import tsx bench/cache.ts` (only the libCacheSim comparison: add `libcachesim`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -14,6 +16,8 @@ import { simulate } from "../src/cache/simulate.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
+/** STRATA_BASELINE_CLI: another build's dist/cli/main.js (an older checkout) timed beside this one against libCacheSim */
+const BASELINE = process.env.STRATA_BASELINE_CLI;
 const FIXTURE = join(ROOT, "test/fixtures/cloudPhysicsIO.oracleGeneral.bin");
 const REQUESTS = 20_000_000;
 const GEN = ["--kind", "zipf", "--keys", "1000000", "--alpha", "1", "--requests", String(REQUESTS), "--seed", "42"];
@@ -90,7 +94,88 @@ export async function cacheSection(): Promise<string[]> {
     "",
     `Machine: ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}, Node ${process.version}. Reproduce: \`npm run build && node --import tsx bench/cache.ts\` (generates the trace into ${tmpdir()} on first use).`,
   );
+  lines.push(...libCacheSimSection());
   return lines;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) console.log((await cacheSection()).join("\n"));
+/**
+ * The embedding trace of the libCacheSim comparison: 8 tables of 1,000 to 10M rows, Zipf rows,
+ * id = table << 48 | row; 20M requests touch 2,427,481 distinct ids.
+ */
+const EMB_TABLES = "10000000:1.05:0.25,4000000:1.05:0.2,1000000:1.0:0.15,1000000:1.2:0.15,100000:1.0:0.1,100000:0.9:0.05,10000:1.1:0.05,1000:1.0:0.05";
+const EMB_GEN = ["--kind", "dlrm-mix", "--tables", EMB_TABLES, "--table-shift", "48", "--requests", String(REQUESTS), "--seed", "42"];
+/** our policy ids and libCacheSim's names for them */
+const VERSUS: [PolicyId, string][] = [["lru", "LRU"], ["fifo", "FIFO"], ["s3fifo", "S3FIFO"], ["sieve", "Sieve"], ["arc", "ARC"]];
+const VERSUS_RUNS = 5;
+
+/** Wall seconds of a whole process and its stdout and stderr. */
+function timed(cmd: string, args: string[]): { seconds: number; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  return { seconds: (performance.now() - t0) / 1000, out: r.stdout + r.stderr };
+}
+
+/**
+ * Strata against libCacheSim's `cachesim` (LIBCACHESIM_BIN; LIBCACHESIM_COMMIT names the
+ * commit it was built from), whole processes side by side on one trace: every round runs each
+ * policy in each program in turn and the best of VERSUS_RUNS rounds is kept, so load from other
+ * work on the machine, which only adds time, is spread over both.
+ */
+export function libCacheSimSection(): string[] {
+  const lines = ["", "### Side by side with libCacheSim on table-tagged embedding ids", ""];
+  const file = join(tmpdir(), "strata-cache-emb8-shift48-20M-seed42.oracleGeneral.bin");
+  if (!existsSync(file) || statSync(file).size !== REQUESTS * 24) cli(["cache", "gen", ...EMB_GEN, "--out", file]);
+  const dense = join(tmpdir(), "strata-cache-emb8-shift48-20M-seed42.dense.oracleGeneral.bin");
+  const conv = timed(process.execPath, [CLI, "cache", "convert", file, "--dense", "--out", dense]);
+  const objects = Number(/([\d,]+) distinct ids/.exec(conv.out)?.[1]?.replaceAll(",", "") ?? NaN);
+  if (!Number.isInteger(objects)) throw new Error(`cache convert --dense: no count of distinct ids in ${conv.out}`);
+  const size = Math.round(objects / 10);
+  const bin = process.env.LIBCACHESIM_BIN;
+  const have = bin !== undefined && existsSync(bin);
+  const lcsArgs = (name: string): string[] => [file, "oracleGeneral", name, String(size), "--ignore-obj-size", "1", "--report-interval", "2000000000"];
+  const ours = (trace: string, p: PolicyId, cli = CLI): string[] => [cli, "cache", "simulate", trace, "--policy", p, "--size", String(size), "--json", "--no-timing"];
+  const best = new Map<string, number>();
+  const missRatio = new Map<string, string>();
+  const keep = (key: string, seconds: number): void => void best.set(key, Math.min(best.get(key) ?? Infinity, seconds));
+  for (let round = 0; round < VERSUS_RUNS; round++) {
+    for (const [p, name] of VERSUS) {
+      for (const [tag, trace] of [["ids", file], ["dense", dense]] as const) {
+        const r = timed(process.execPath, ours(trace, p));
+        keep(`${p} ${tag}`, r.seconds);
+        missRatio.set(`${p} ${tag}`, (JSON.parse(r.out) as { results: { missRatio: number }[] }).results[0]!.missRatio.toFixed(4));
+      }
+      if (BASELINE) keep(`${p} base`, timed(process.execPath, ours(file, p, BASELINE)).seconds);
+      if (have) {
+        const r = timed(bin, lcsArgs(name));
+        keep(`${p} lcs`, r.seconds);
+        missRatio.set(`${p} lcs`, /miss ratio ([\d.]+)/.exec(r.out)?.[1] ?? "?");
+      }
+    }
+  }
+  const commit = process.env.LIBCACHESIM_COMMIT ?? "(commit not given: set LIBCACHESIM_COMMIT)";
+  lines.push(
+    `Whole processes, wall time, best of ${VERSUS_RUNS} rounds; each round runs every policy in both programs in turn (interleaved), because other work shares this machine's cores and only ever adds time. Trace: \`strata cache gen ${EMB_GEN.join(" ")}\` (${(REQUESTS * 24 / 1e6).toFixed(0)} MB oracleGeneral, in the page cache; ${objects.toLocaleString("en-US")} distinct ids, each table << 48 | row), cache ${size.toLocaleString("en-US")} objects (10% of the ids). Ours: \`node dist/cli/main.js cache simulate TRACE --policy P --size ${size} --json --no-timing\`; the dense column runs it on \`strata cache convert TRACE --dense\`'s output (converted once in ${conv.seconds.toFixed(1)} s). libCacheSim: \`cachesim TRACE oracleGeneral P ${size} --ignore-obj-size 1 --report-interval 2000000000\` (one report at the end), built from source (github.com/1a1a11a/libCacheSim ${commit}, CMake Release, -O3), never part of this repository.`,
+    "",
+  );
+  if (!have) {
+    lines.push("libCacheSim column skipped: LIBCACHESIM_BIN is not set to a `cachesim` binary. Build one outside the repository (`git clone https://github.com/1a1a11a/libCacheSim && cmake -S libCacheSim -B build -DCMAKE_BUILD_TYPE=Release && make -C build cachesim`, needs glib2 and zstd headers) and run `LIBCACHESIM_BIN=build/bin/cachesim LIBCACHESIM_COMMIT=$(git -C libCacheSim rev-parse --short HEAD) node --import tsx bench/cache.ts libcachesim`.", "");
+  }
+  const base = BASELINE ? [`baseline build s (${BASELINE})`, "speed-up, baseline"] : [];
+  const head = ["policy", "strata s", "strata s, dense ids", "cachesim s", "speed-up", "speed-up, dense ids", ...base, "miss ratio (strata / cachesim)", "target"];
+  lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
+  for (const [p] of VERSUS) {
+    const l = best.get(`${p} lcs`);
+    const x = (v: number): string => (l === undefined ? "" : `${(l / v).toFixed(2)}x`);
+    const b = best.get(`${p} base`);
+    const cells = [best.get(`${p} ids`)!, best.get(`${p} dense`)!];
+    const baseCells = b === undefined ? [] : [b.toFixed(2), x(b)];
+    lines.push(`| ${[p, ...cells.map((v) => v.toFixed(2)), l?.toFixed(2) ?? "skipped", ...cells.map(x), ...baseCells, `${missRatio.get(`${p} ids`)} / ${missRatio.get(`${p} lcs`) ?? "-"}`, ">= 3x"].join(" | ")} |`);
+  }
+  lines.push("", `Machine: ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}, Node ${process.version}. Reproduce: \`npm run build && LIBCACHESIM_BIN=... LIBCACHESIM_COMMIT=... node --import tsx bench/cache.ts libcachesim\`.`);
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log((process.argv[2] === "libcachesim" ? libCacheSimSection() : await cacheSection()).join("\n"));
+}

@@ -4,6 +4,7 @@ import { arraySource } from "../src/cache/array-source.js";
 import { IdMap } from "../src/cache/id-map.js";
 import { lruMrc } from "../src/cache/mrc.js";
 import { POLICIES } from "../src/cache/policies/index.js";
+import { grownRing } from "../src/cache/policies/ring.js";
 import { simulate } from "../src/cache/simulate.js";
 
 /** Traces over a small id space (many re-accesses), sometimes with ids far apart. */
@@ -100,6 +101,44 @@ describe("cache properties", () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("object-mode loops (rings, SIEVE's log, written-out ARC and LRU lists) give the linked lists' results: byte mode with every size 1", () => {
+    fc.assert(
+      fc.property(trace, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 97 }), (ids, size, batch) => {
+        const runs = (["lru", "fifo", "sieve", "s3fifo", "arc"] as const).map((policy) => ({ policy, size }));
+        const objects = simulate(arraySource(ids, undefined, batch), runs).map((r) => r.misses);
+        const bytes = simulate(arraySource(ids, ids.map(() => 1), batch), runs, { bytes: true }).map((r) => r.misses);
+        expect(objects).toEqual(bytes);
+      }),
+      { numRuns: 300 },
+    );
+    // Long skewed traces, so the rings grow, SIEVE's log is squeezed and S3-FIFO's ghost refills.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 50, max: 6000 }), fc.integer({ min: 1, max: 2500 }), (seed, universe, size) => {
+        let x = seed;
+        const ids = Array.from({ length: 12_000 }, () => {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          return Math.floor((x / 2 ** 32) ** 2 * universe);
+        });
+        const runs = (["lru", "fifo", "sieve", "s3fifo", "arc"] as const).map((policy) => ({ policy, size }));
+        const objects = simulate(arraySource(ids, undefined, 4096), runs).map((r) => r.misses);
+        const bytes = simulate(arraySource(ids, ids.map(() => 1), 4096), runs, { bytes: true }).map((r) => r.misses);
+        expect(objects).toEqual(bytes);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("a grown ring holds the same queue, oldest first, also when it had wrapped", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 16 }), (head, count) => {
+        const ring = new Int32Array(16).map((_, i) => 100 + i);
+        const out = grownRing(ring, head, count);
+        expect(out.length).toBe(32);
+        expect([...out.subarray(0, count)]).toEqual(Array.from({ length: count }, (_, j) => 100 + ((head + j) % 16)));
+      }),
     );
   });
 

@@ -111,11 +111,21 @@ export interface MixOptions {
   /** every `driftEvery` requests the hot rows move: the rank-to-row map shifts by `driftRows` */
   driftEvery?: number;
   driftRows?: number;
+  /** where the table number sits in the 64-bit id: id = table * 2^tableShift + row (32 to 63; default 32) */
+  tableShift?: number;
 }
 
-/** A DLRM-style mix: each request picks a table by weight, then a row by its Zipf; id = (table, row). */
+/**
+ * A DLRM-style mix: each request picks a table by weight, then a row by its Zipf; id = table *
+ * 2^tableShift + row (table << 32 | row by default; 48 puts the table in the top 16 bits, as
+ * ids that pack a feature number above a 48-bit row do).
+ */
 export function dlrmMixTrace(o: MixOptions): TraceSource {
   if (o.tables.length === 0) throw new UserError("--tables: expected at least one table (rows:alpha:weight)");
+  const shift = o.tableShift ?? 32;
+  if (!(Number.isInteger(shift) && shift >= 32 && shift <= 63)) throw new UserError(`--table-shift: expected an integer from 32 to 63 (rows are 32-bit, ids 64-bit), found ${shift}`);
+  if (o.tables.length > 2 ** (64 - shift)) throw new UserError(`--table-shift ${shift}: leaves ${64 - shift} bits for the table number, too few for ${o.tables.length} tables`);
+  const hiPerTable = 2 ** (shift - 32);
   const total = o.tables.reduce((a, t) => a + t.weight, 0);
   const cum = o.tables.map((_, i) => o.tables.slice(0, i + 1).reduce((a, t) => a + t.weight, 0) / total);
   const size = o.rowBytes ?? 128;
@@ -130,7 +140,7 @@ export function dlrmMixTrace(o: MixOptions): TraceSource {
     // Drift: popularity slides over the rows as time passes.
     const shift = o.driftEvery ? Math.floor(done / o.driftEvery) * (o.driftRows ?? Math.max(1, Math.floor(table.rows / 100))) : 0;
     rec[b + ID_LO] = (rows[t]!() + shift) % table.rows;
-    rec[b + ID_HI] = t;
+    rec[b + ID_HI] = t * hiPerTable;
     rec[b + SIZE] = size;
     done++;
   });

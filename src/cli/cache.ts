@@ -1,6 +1,7 @@
 /** strata cache gen|simulate|mrc|stats|convert: access traces, cache simulation and miss-ratio curves. */
 import type { Command } from "commander";
 import { blockSource, readAmplification, type BlockCounter } from "../cache/blocks.js";
+import { denseSource } from "../cache/dense.js";
 import { MAX_REQUESTS } from "../cache/generate.js";
 import { formatFromName, openTrace, resolveFormat } from "../cache/open.js";
 import { POLICIES } from "../cache/policies/index.js";
@@ -193,10 +194,12 @@ export function registerCache(program: Command): void {
   addTraceOptions(cache.command("convert").description("rewrite a trace as oracleGeneral (computing next-access indices) or CSV"))
     .requiredOption("-o, --out <file>", "output file (not the input; written atomically)")
     .option("--out-format <format>", "oracleGeneral or csv (default: csv for a .csv output, else oracleGeneral)")
-    .action(async (file: string, o: TraceOpts & { out: string; outFormat?: string }) => {
+    .option("--dense", "renumber the ids 0, 1, 2, ... in order of first appearance (the same results, simulated without an id table)")
+    .action(async (file: string, o: TraceOpts & { out: string; outFormat?: string; dense?: boolean }) => {
       const format = outputFormat(o.out, o.outFormat, [file]);
-      const n = await writeTrace(openWith(file, o), o.out, format, "converting");
-      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${format}\n`);
+      const dense = o.dense ? denseSource(openWith(file, o)) : undefined;
+      const n = await writeTrace(dense?.source ?? openWith(file, o), o.out, format, "converting");
+      process.stdout.write(`${o.out}: ${n.toLocaleString("en-US")} requests, ${format}${dense ? `, ${dense.objects().toLocaleString("en-US")} distinct ids renumbered from 0` : ""}\n`);
     });
 
   cache
@@ -212,10 +215,11 @@ export function registerCache(program: Command): void {
     .option("--tables <spec>", "dlrm-mix: rows:alpha:weight per table, comma-separated", "1000000:1.1:0.5,100000:0.9:0.3,10000:1.2:0.2")
     .option("--row-bytes <n>", "dlrm-mix: bytes per row, at most 2^32-1", parseBoundedInteger("--row-bytes", 1, U32, "oracleGeneral's size field is 32-bit"), 128)
     .option("--drift-every <n>", "dlrm-mix: move the hot rows every n requests", parsePositiveNumber("--drift-every"))
+    .option("--table-shift <bits>", "dlrm-mix: id = table * 2^bits + row (32 to 63)", parseBoundedInteger("--table-shift", 32, 63, "rows are 32-bit, ids 64-bit"), 32)
     .option("--workload <file>", "workload: a DLRM workload file")
     .option("--steps <n>", "workload: training steps", parseBoundedInteger("--steps", 1, MAX_REQUESTS, "requests are at most 2^31-1"), 1)
     .option("--seed <n>", "random seed, 0 to 2^32-1", parseSeed("--seed"), 1)
-    .action(async (o: { out: string; kind: string; outFormat?: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; workload?: string; steps: number; seed: number }) => {
+    .action(async (o: { out: string; kind: string; outFormat?: string; requests: number; keys: number; alpha: number; objSize: number; tables: string; rowBytes: number; driftEvery?: number; tableShift: number; workload?: string; steps: number; seed: number }) => {
       const format = outputFormat(o.out, o.outFormat, o.kind === "workload" && o.workload ? [o.workload] : []);
       const workload = o.kind === "workload" && o.workload ? (await import("../spec/load.js")).loadWorkload(o.workload) : undefined;
       if (workload && workload.model.kind !== "dlrm") throw new UserError(`${o.workload}: --kind workload needs a DLRM workload; model.kind is "${workload.model.kind}"`);

@@ -22,12 +22,12 @@ export const Generator = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("dlrm-mix"), requests,
     tables: z.union([z.string().transform(resolvedBy((s) => parseMixTables(s as string))), MixTables]).default([{ rows: 1_000_000, alpha: 1.1, weight: 0.5 }, { rows: 100_000, alpha: 0.9, weight: 0.3 }, { rows: 10_000, alpha: 1.2, weight: 0.2 }]),
-    rowBytes: int(1, U32).default(128), driftEvery: z.number().positive().optional(), seed,
+    rowBytes: int(1, U32).default(128), driftEvery: z.number().positive().optional(), tableShift: int(32, 63).default(32), seed,
   }),
   z.strictObject({ kind: z.literal("workload"), workload: DlrmWorkloadField("cache gen"), steps: int(1, MAX_REQUESTS).default(1), seed }),
 ]).transform((g): GeneratorSpec => ({ ...UNUSED, ...g, workload: "workload" in g ? (g.workload as DlrmWorkload) : undefined }));
 
-const GENERATOR_FIELDS = ["kind", "requests", "keys", "alpha", "objSize", "tables", "rowBytes", "driftEvery", "workload", "steps", "seed"];
+const GENERATOR_FIELDS = ["kind", "requests", "keys", "alpha", "objSize", "tables", "rowBytes", "driftEvery", "tableShift", "workload", "steps", "seed"];
 
 /**
  * A generator's fields may also sit at the top of the body (`{"kind": "zipf", "requests": ...,

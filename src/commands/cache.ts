@@ -65,6 +65,8 @@ export interface GeneratorSpec {
   tables: MixTable[];
   rowBytes: number;
   driftEvery?: number;
+  /** dlrm-mix: id = table * 2^tableShift + row (default 32). */
+  tableShift?: number;
   workload?: DlrmWorkload;
   steps: number;
   seed: number;
@@ -73,7 +75,7 @@ export interface GeneratorSpec {
 /** The trace `strata cache gen` writes, as a source. */
 export function generatedTrace(g: GeneratorSpec): TraceSource {
   if (g.kind === "zipf") return zipfTrace({ keys: g.keys, alpha: g.alpha, requests: g.requests, seed: g.seed, objectSize: g.objSize });
-  if (g.kind === "dlrm-mix") return dlrmMixTrace({ tables: g.tables, requests: g.requests, seed: g.seed, rowBytes: g.rowBytes, driftEvery: g.driftEvery });
+  if (g.kind === "dlrm-mix") return dlrmMixTrace({ tables: g.tables, requests: g.requests, seed: g.seed, rowBytes: g.rowBytes, driftEvery: g.driftEvery, tableShift: g.tableShift });
   if (g.kind === "workload") {
     if (!g.workload) throw new UserError("--workload: required with --kind workload");
     return workloadTrace(g.workload, { steps: g.steps, seed: g.seed });

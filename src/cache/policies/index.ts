@@ -6,9 +6,9 @@ import { fifo } from "./fifo.js";
 import { Lfu } from "./lfu.js";
 import { Lru } from "./lru.js";
 import type { Policy, PolicyId, PolicyOptions } from "./policy.js";
-import { S3Fifo } from "./s3fifo.js";
+import { s3fifo } from "./s3fifo.js";
 import { SetLru } from "./set-lru.js";
-import { Sieve } from "./sieve.js";
+import { sieve } from "./sieve.js";
 import { TwoQ } from "./twoq.js";
 
 export { LIBCACHESIM_POLICIES, POLICIES, type Policy, type PolicyId, type PolicyOptions } from "./policy.js";
@@ -21,8 +21,8 @@ export function makePolicy(id: PolicyId, o: PolicyOptions): Policy {
     case "lfu": return new Lfu(o);
     case "arc": return new Arc(o);
     case "2q": return new TwoQ(o);
-    case "s3fifo": return new S3Fifo(o);
-    case "sieve": return new Sieve(o);
+    case "s3fifo": return s3fifo(o);
+    case "sieve": return sieve(o);
     case "belady": return new Belady(o);
     case "set-lru": return new SetLru(o);
   }

@@ -89,14 +89,18 @@ const TWO32 = 4294967296;
  * end: compressed files), or throws naming the record.
  */
 function checkNext(rec: Uint32Array, n: number, first: number, limit: number, largest: Largest, file: string, what: string): void {
-  for (let i = 0, k = 4; i < n; i++, k += 6) {
+  // The largest index matters only where the limit is known at the end (compressed files); kept in locals.
+  const track = limit === Infinity;
+  let big = largest.index;
+  let bigAt = largest.at;
+  for (let i = 0, k = 4, t = first + 1; i < n; i++, k += 6, t++) {
     const lo = rec[k]!;
     const hi = rec[k + 1]!;
     if (hi === 0) {
-      if (lo > first + i + 1 && lo <= limit) {
-        if (lo > largest.index) {
-          largest.index = lo;
-          largest.at = first + i;
+      if (lo > t && lo <= limit) {
+        if (track && lo > big) {
+          big = lo;
+          bigAt = t - 1;
         }
         continue;
       }
@@ -107,16 +111,18 @@ function checkNext(rec: Uint32Array, n: number, first: number, limit: number, la
       continue;
     } else if (hi < 0x80000000) {
       const v = hi * TWO32 + lo;
-      if (v > first + i + 1 && v <= limit) {
-        if (v > largest.index) {
-          largest.index = v;
-          largest.at = first + i;
+      if (v > t && v <= limit) {
+        if (track && v > big) {
+          big = v;
+          bigAt = t - 1;
         }
         continue;
       }
     }
-    badNext(file, what, first + i, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), limit);
+    badNext(file, what, t - 1, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), limit);
   }
+  largest.index = big;
+  largest.at = bigAt;
 }
 
 /** The largest next-access index seen and the record (from 0) that holds it. */
