@@ -16,8 +16,12 @@ import { simulate } from "../src/cache/simulate.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
-/** STRATA_BASELINE_CLI: another build's dist/cli/main.js (an older checkout) timed beside this one against libCacheSim */
+/**
+ * STRATA_BASELINE_CLI: another build's dist/cli/main.js (an older checkout) timed beside this
+ * one against libCacheSim, named in the table by STRATA_BASELINE_LABEL (e.g. its commit)
+ */
 const BASELINE = process.env.STRATA_BASELINE_CLI;
+const BASELINE_LABEL = process.env.STRATA_BASELINE_LABEL ?? BASELINE;
 const FIXTURE = join(ROOT, "test/fixtures/cloudPhysicsIO.oracleGeneral.bin");
 const REQUESTS = 20_000_000;
 const GEN = ["--kind", "zipf", "--keys", "1000000", "--alpha", "1", "--requests", String(REQUESTS), "--seed", "42"];
@@ -106,14 +110,29 @@ const EMB_TABLES = "10000000:1.05:0.25,4000000:1.05:0.2,1000000:1.0:0.15,1000000
 const EMB_GEN = ["--kind", "dlrm-mix", "--tables", EMB_TABLES, "--table-shift", "48", "--requests", String(REQUESTS), "--seed", "42"];
 /** our policy ids and libCacheSim's names for them */
 const VERSUS: [PolicyId, string][] = [["lru", "LRU"], ["fifo", "FIFO"], ["s3fifo", "S3FIFO"], ["sieve", "Sieve"], ["arc", "ARC"]];
-const VERSUS_RUNS = 5;
+/** rounds of the side by side (VERSUS_ROUNDS overrides: fewer for a quick look) */
+const VERSUS_RUNS = Number(process.env.VERSUS_ROUNDS ?? 5);
 
-/** Wall seconds of a whole process and its stdout and stderr. */
-function timed(cmd: string, args: string[]): { seconds: number; out: string } {
+/** Clock ticks per second of /proc's CPU times (Linux), or undefined where there is no /proc. */
+const TICKS = existsSync("/proc/self/stat") ? Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100 : undefined;
+
+/** CPU seconds (user + system) of this process's waited-for children so far: /proc/self/stat's cutime + cstime. */
+function childCpu(): number {
+  if (TICKS === undefined) return NaN;
+  const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[13]) + Number(f[14])) / TICKS;
+}
+
+/**
+ * Wall seconds and CPU seconds (user + system, NaN without /proc) of a whole process, and its
+ * stdout and stderr. It runs in the temp folder: cachesim writes TRACE.cachesim where it runs.
+ */
+function timed(cmd: string, args: string[]): { seconds: number; cpu: number; out: string } {
+  const c0 = childCpu();
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26, cwd: tmpdir() });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
-  return { seconds: (performance.now() - t0) / 1000, out: r.stdout + r.stderr };
+  return { seconds: (performance.now() - t0) / 1000, cpu: childCpu() - c0, out: r.stdout + r.stderr };
 }
 
 /**
@@ -136,19 +155,23 @@ export function libCacheSimSection(): string[] {
   const lcsArgs = (name: string): string[] => [file, "oracleGeneral", name, String(size), "--ignore-obj-size", "1", "--report-interval", "2000000000"];
   const ours = (trace: string, p: PolicyId, cli = CLI): string[] => [cli, "cache", "simulate", trace, "--policy", p, "--size", String(size), "--json", "--no-timing"];
   const best = new Map<string, number>();
+  const bestCpu = new Map<string, number>();
   const missRatio = new Map<string, string>();
-  const keep = (key: string, seconds: number): void => void best.set(key, Math.min(best.get(key) ?? Infinity, seconds));
+  const keep = (key: string, r: { seconds: number; cpu: number }): void => {
+    best.set(key, Math.min(best.get(key) ?? Infinity, r.seconds));
+    bestCpu.set(key, Math.min(bestCpu.get(key) ?? Infinity, r.cpu));
+  };
   for (let round = 0; round < VERSUS_RUNS; round++) {
     for (const [p, name] of VERSUS) {
       for (const [tag, trace] of [["ids", file], ["dense", dense]] as const) {
         const r = timed(process.execPath, ours(trace, p));
-        keep(`${p} ${tag}`, r.seconds);
+        keep(`${p} ${tag}`, r);
         missRatio.set(`${p} ${tag}`, (JSON.parse(r.out) as { results: { missRatio: number }[] }).results[0]!.missRatio.toFixed(4));
       }
-      if (BASELINE) keep(`${p} base`, timed(process.execPath, ours(file, p, BASELINE)).seconds);
+      if (BASELINE) keep(`${p} base`, timed(process.execPath, ours(file, p, BASELINE)));
       if (have) {
         const r = timed(bin, lcsArgs(name));
-        keep(`${p} lcs`, r.seconds);
+        keep(`${p} lcs`, r);
         missRatio.set(`${p} lcs`, /miss ratio ([\d.]+)/.exec(r.out)?.[1] ?? "?");
       }
     }
@@ -161,16 +184,26 @@ export function libCacheSimSection(): string[] {
   if (!have) {
     lines.push("libCacheSim column skipped: LIBCACHESIM_BIN is not set to a `cachesim` binary. Build one outside the repository (`git clone https://github.com/1a1a11a/libCacheSim && cmake -S libCacheSim -B build -DCMAKE_BUILD_TYPE=Release && make -C build cachesim`, needs glib2 and zstd headers) and run `LIBCACHESIM_BIN=build/bin/cachesim LIBCACHESIM_COMMIT=$(git -C libCacheSim rev-parse --short HEAD) node --import tsx bench/cache.ts libcachesim`.", "");
   }
-  const base = BASELINE ? [`baseline build s (${BASELINE})`, "speed-up, baseline"] : [];
-  const head = ["policy", "strata s", "strata s, dense ids", "cachesim s", "speed-up", "speed-up, dense ids", ...base, "miss ratio (strata / cachesim)", "target"];
-  lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
-  for (const [p] of VERSUS) {
-    const l = best.get(`${p} lcs`);
-    const x = (v: number): string => (l === undefined ? "" : `${(l / v).toFixed(2)}x`);
-    const b = best.get(`${p} base`);
-    const cells = [best.get(`${p} ids`)!, best.get(`${p} dense`)!];
-    const baseCells = b === undefined ? [] : [b.toFixed(2), x(b)];
-    lines.push(`| ${[p, ...cells.map((v) => v.toFixed(2)), l?.toFixed(2) ?? "skipped", ...cells.map(x), ...baseCells, `${missRatio.get(`${p} ids`)} / ${missRatio.get(`${p} lcs`) ?? "-"}`, ">= 3x"].join(" | ")} |`);
+  /** One row per policy of `times` (wall or CPU seconds), speed-ups against cachesim, and the `extra` columns. */
+  const table = (times: Map<string, number>, unit: string, extraHead: string[], extra: (p: PolicyId) => string[]): void => {
+    const base = BASELINE ? [`strata ${unit}, ${BASELINE_LABEL}`, `speed-up, ${BASELINE_LABEL}`] : [];
+    const head = ["policy", `strata ${unit}`, `strata ${unit}, dense ids`, `cachesim ${unit}`, "speed-up", "speed-up, dense ids", ...base, ...extraHead];
+    lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
+    for (const [p] of VERSUS) {
+      const l = times.get(`${p} lcs`);
+      const x = (v: number): string => (l === undefined ? "" : `${(l / v).toFixed(2)}x`);
+      const b = times.get(`${p} base`);
+      const cells = [times.get(`${p} ids`)!, times.get(`${p} dense`)!];
+      const baseCells = b === undefined ? [] : [b.toFixed(2), x(b)];
+      lines.push(`| ${[p, ...cells.map((v) => v.toFixed(2)), l?.toFixed(2) ?? "skipped", ...cells.map(x), ...baseCells, ...extra(p)].join(" | ")} |`);
+    }
+  };
+  table(best, "s", ["miss ratio (strata / cachesim)", "target"], (p) => [`${missRatio.get(`${p} ids`)} / ${missRatio.get(`${p} lcs`) ?? "-"}`, ">= 3x"]);
+  const gaps = VERSUS.map(([p]) => best.get(`${p} ids`)! - best.get(`${p} dense`)!);
+  lines.push("", `The dense column differs only in the id mapping (dense ids are their own indices): mapping the table-tagged ids took ${Math.min(...gaps).toFixed(2)} to ${Math.max(...gaps).toFixed(2)} s of each run, about one cache miss per request in the per-table regions.`);
+  if (TICKS !== undefined) {
+    lines.push("", `CPU time of the same runs (user + system, best of ${VERSUS_RUNS}; Node's compiler and GC threads included): less sensitive than wall time to other work taking the cores, though not to it taking the caches.`, "");
+    table(bestCpu, "CPU s", [], () => []);
   }
   lines.push("", `Machine: ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}, Node ${process.version}. Reproduce: \`npm run build && LIBCACHESIM_BIN=... LIBCACHESIM_COMMIT=... node --import tsx bench/cache.ts libcachesim\`.`);
   return lines;

@@ -89,37 +89,44 @@ const TWO32 = 4294967296;
  * end: compressed files), or throws naming the record.
  */
 function checkNext(rec: Uint32Array, n: number, first: number, limit: number, largest: Largest, file: string, what: string): void {
-  // The largest index matters only where the limit is known at the end (compressed files); kept in locals.
-  const track = limit === Infinity;
+  if (limit === Infinity) return checkNextTracking(rec, n, first, largest, file, what);
+  for (let i = 0, k = 4, t = first + 1; i < n; i++, k += 6, t++) {
+    const lo = rec[k]!;
+    const hi = rec[k + 1]!;
+    // The common records, tested without branches (a third less time than a branch per case):
+    // a later index below 2^32 within the trace, or -1.
+    const ok = (+(hi === 0) & +(lo > t) & +(lo <= limit)) | (+(hi === 0xffffffff) & +(lo === 0xffffffff));
+    if (ok === 0) checkRare(rec, k, t, limit, file, what);
+  }
+}
+
+/** Record at k (request t, from 1) whose index is not a plain one: INT64_MAX (rewritten to -1), an index of 2^32 or more, or an error. */
+function checkRare(rec: Uint32Array, k: number, t: number, limit: number, file: string, what: string): void {
+  const lo = rec[k]!;
+  const hi = rec[k + 1]!;
+  if (hi === 0x7fffffff && lo === 0xffffffff) {
+    rec[k] = rec[k + 1] = 0xffffffff;
+    return;
+  }
+  const v = hi * TWO32 + lo;
+  if (hi < 0x80000000 && v > t && v <= limit) return;
+  badNext(file, what, t - 1, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), limit);
+}
+
+/** checkNext where the limit is known only at the end (compressed files): the largest index is kept to check then. */
+function checkNextTracking(rec: Uint32Array, n: number, first: number, largest: Largest, file: string, what: string): void {
   let big = largest.index;
   let bigAt = largest.at;
   for (let i = 0, k = 4, t = first + 1; i < n; i++, k += 6, t++) {
     const lo = rec[k]!;
     const hi = rec[k + 1]!;
-    if (hi === 0) {
-      if (lo > t && lo <= limit) {
-        if (track && lo > big) {
-          big = lo;
-          bigAt = t - 1;
-        }
-        continue;
-      }
-    } else if (hi === 0xffffffff) {
-      if (lo === 0xffffffff) continue;
-    } else if (hi === 0x7fffffff && lo === 0xffffffff) {
-      rec[k] = rec[k + 1] = 0xffffffff;
-      continue;
-    } else if (hi < 0x80000000) {
-      const v = hi * TWO32 + lo;
-      if (v > t && v <= limit) {
-        if (track && v > big) {
-          big = v;
-          bigAt = t - 1;
-        }
-        continue;
-      }
+    if (hi === 0xffffffff && lo === 0xffffffff) continue;
+    checkRare(rec, k, t, Infinity, file, what);
+    const v = rec[k + 1]! === 0xffffffff ? -1 : rec[k + 1]! * TWO32 + rec[k]!;
+    if (v > big) {
+      big = v;
+      bigAt = t - 1;
     }
-    badNext(file, what, t - 1, BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), limit);
   }
   largest.index = big;
   largest.at = bigAt;
