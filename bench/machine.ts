@@ -33,11 +33,11 @@ export async function waitForIdle(maxMs = 120_000): Promise<boolean> {
 }
 
 /** Run a command with stdout to `outFile` (large outputs), stderr kept; wall seconds and exit code. */
-export function timed(cmd: string, args: string[], outFile: string, cwd?: string): Promise<{ seconds: number; code: number | null; stderr: string }> {
+export function timed(cmd: string, args: string[], outFile: string, cwd?: string, env?: NodeJS.ProcessEnv): Promise<{ seconds: number; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const fd = openSync(outFile, "w");
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", fd, "pipe"] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", fd, "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d) => (stderr += d));
     child.on("error", reject);
@@ -46,4 +46,9 @@ export function timed(cmd: string, args: string[], outFile: string, cwd?: string
       resolve({ seconds: (performance.now() - t0) / 1000, code, stderr });
     });
   });
+}
+
+/** How a table names another checkout (SWEEP_BEFORE, STARTUP_BEFORE): BEFORE_LABEL, else its path. */
+export function checkoutLabel(root: string): string {
+  return process.env.BEFORE_LABEL ?? `\`${root}\``;
 }

@@ -1,7 +1,7 @@
 /**
  * The start-up section of BENCHMARKS.md: wall clock of short command lines (best of RUNS,
  * interleaved) and the files each loads (test/fixtures/record-imports.mjs). STARTUP_BEFORE=DIR
- * (another checkout, built) adds its figures side by side, e.g. the commit before a change.
+ * (another checkout, built; BEFORE_LABEL names it) adds its figures side by side.
  * Run alone: `npm run build && node --import tsx bench/startup.ts`.
  */
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { timed, waitForIdle } from "./machine.js";
+import { checkoutLabel, timed, waitForIdle } from "./machine.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HOOK = pathToFileURL(join(ROOT, "test/fixtures/record-imports.mjs")).href;
@@ -74,7 +74,7 @@ export async function startupSection(): Promise<string[]> {
     "## Start-up (`node dist/cli/main.js`, `npx strata`)",
     "",
     `Wall clock of short command lines, best of ${RUNS} (interleaved; ${idle} of ${RUNS * LINES.length * roots.length} runs found idle CPUs within 30 s), and the files each loads (ES modules of this package and its dependencies, counted by test/fixtures/record-imports.mjs).` +
-      (before ? ` Before: the same lines in \`${before}\`, built from the commit before commands loaded lazily.` : ""),
+      (before ? ` Before: the same lines in another checkout, ${checkoutLabel(before)}.` : ""),
     "",
     `| command line | ${before ? "before | " : ""}now |`,
     `|---|${before ? "---|" : ""}---|`,

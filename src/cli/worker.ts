@@ -1,7 +1,7 @@
 /** strata worker --redis URL: process sweep chunks from Redis (docs/sweeps.md) until SIGTERM. */
 import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
-import { workerEntry } from "../sweep/pool.js";
+import { threadPool } from "../sweep/pool.js";
 import { CHUNK_QUEUE, redisClient, redisConnection } from "../sweep/redis.js";
 import type { SweepRow, SweepTask } from "../sweep/run.js";
 import { parsePositiveInteger } from "./run.js";
@@ -23,8 +23,7 @@ export function registerWorker(program: Command): void {
       });
       const concurrency = opts.concurrency ?? availableParallelism();
       const connection = await redisClient(opts.redis);
-      const [{ Worker }, { Piscina }] = await Promise.all([import("bullmq"), import("piscina")]);
-      const pool = new Piscina({ ...workerEntry(), minThreads: concurrency, maxThreads: concurrency });
+      const [{ Worker }, pool] = await Promise.all([import("bullmq"), threadPool(concurrency)]);
       const worker = new Worker(CHUNK_QUEUE, async (job) => {
         const started = Date.now();
         process.stderr.write(`strata worker: chunk ${job.id}: ${(job.data as SweepTask).configs.length} configurations started\n`);

@@ -1,7 +1,7 @@
 /**
- * Running a sweep's configurations: in this thread with one worker, else in piscina worker
- * threads, a chunk of configurations per task. Rows come back in index order whatever the
- * number of workers, and each configuration's result depends on nothing but its data.
+ * Running a sweep's configurations on N workers: this thread and N - 1 piscina worker threads,
+ * a chunk of configurations per task. Rows come back in index order whatever the number of
+ * workers, and each configuration's result depends on nothing but its data.
  */
 import { fileURLToPath } from "node:url";
 import type { SweepRow, SweepTask } from "./run.js";
@@ -40,6 +40,19 @@ export function workerEntry(base: URL = new URL("./worker", import.meta.url)): {
 }
 
 /**
+ * Worker threads running src/sweep/worker.ts, each holding up to `chunksPerThread` chunks. Piscina
+ * is loaded here: every other command (and a one-worker sweep) starts without it.
+ */
+export async function threadPool(threads: number, chunksPerThread = 1) {
+  const { Piscina } = await import("piscina");
+  return new Piscina({
+    ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: chunksPerThread,
+    // A 96 MB young generation: fewer scavenges of the planner's short-lived graphs (BENCHMARKS.md, Sweeps).
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
+}
+
+/**
  * Chunks each worker thread holds at once: one running, one queued, so a thread never waits for
  * this thread to hand it the next chunk while this thread runs one of its own.
  */
@@ -72,13 +85,7 @@ export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done:
     await here();
     return results.flat();
   }
-  // Loaded here: every other command (and a one-worker sweep) starts without it.
-  const { Piscina } = await import("piscina");
-  const pool = new Piscina({
-    ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: CHUNKS_PER_THREAD,
-    // A 96 MB young generation: fewer scavenges of the planner's short-lived graphs (BENCHMARKS.md, Sweeps).
-    resourceLimits: { maxYoungGenerationSizeMb: 96 },
-  });
+  const pool = await threadPool(threads, CHUNKS_PER_THREAD);
   const there = async (): Promise<void> => {
     try {
       for (let i = next++; i < all.length; i = next++) {
