@@ -33,5 +33,6 @@ export function resolveFormat(file: string, format: string | undefined, flag = "
 }
 
 export function openTrace(file: string, format: TraceFormat, columns: CsvColumns = {}): TraceSource {
-  return format === "oracleGeneral" ? oracleSource(file) : textSource(file, format, columns);
+  const source = format === "oracleGeneral" ? oracleSource(file) : textSource(file, format, columns);
+  return Object.assign(source, { origin: { file, format, columns } });
 }

@@ -4,8 +4,10 @@
  * object), not the trace; the exception is Belady on a trace without next-access indices,
  * which first computes them in a forward pass (4 bytes per request).
  */
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { UserError } from "../spec/errors.js";
-import { IdMap } from "./id-map.js";
+import { mapHere, mapInWorker } from "./mapped.js";
 import { makePolicy, type PolicyId } from "./policies/index.js";
 import type { TraceSource } from "./trace.js";
 
@@ -15,6 +17,14 @@ import type { TraceSource } from "./trace.js";
  * batches went to memory and back for each pass).
  */
 const BATCH = 1 << 16;
+/**
+ * Traces from this size up are read and mapped on a second thread while this one runs the
+ * policies, where there is a second core: below it, starting the thread (about 40 ms) costs more
+ * than the overlap saves.
+ */
+const MAP_THREAD_BYTES = 64 << 20;
+/** Policies that read the records themselves (next-access indices, raw ids), besides sizes in byte mode. */
+const READS_RECORDS: readonly PolicyId[] = ["belady", "set-lru"];
 
 export interface SimResult {
   policy: PolicyId;
@@ -30,20 +40,29 @@ export interface SimOptions {
   /** capacities in bytes (request sizes) instead of objects */
   bytes?: boolean;
   progress?: (done: number, total: number) => void;
+  /** read and map the trace on a second thread: default, for file traces of MAP_THREAD_BYTES or more when there are 2 cores */
+  mapThread?: boolean;
+}
+
+function useMapThread(source: TraceSource, opts: SimOptions): boolean {
+  if (!source.origin || opts.mapThread === false) return false;
+  if (opts.mapThread) return true;
+  if (availableParallelism() < 2) return false;
+  try {
+    return statSync(source.origin.file).size >= MAP_THREAD_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 /** Next-access index of every request (-1 for none), from one forward pass. */
 export function nextIndices(source: TraceSource, progress?: (done: number, total: number) => void): Int32Array {
-  const ids = new IdMap();
   let last = new Int32Array(1 << 16).fill(-1);
   let next = new Int32Array(1 << 20);
   let t = 0;
-  let batchIds = new Int32Array(0);
-  for (const b of source.batches(progress, BATCH)) {
-    if (batchIds.length < b.n) batchIds = new Int32Array(b.n);
-    ids.mapRecords(b.rec, b.n, batchIds);
-    if (ids.size > last.length) {
-      const l = new Int32Array(Math.max(ids.size, last.length * 2)).fill(-1);
+  for (const b of mapHere(source, BATCH, progress)) {
+    if (b.nIds > last.length) {
+      const l = new Int32Array(Math.max(b.nIds, last.length * 2)).fill(-1);
       l.set(last);
       last = l;
     }
@@ -54,7 +73,7 @@ export function nextIndices(source: TraceSource, progress?: (done: number, total
       next = nx;
     }
     for (let i = 0; i < b.n; i++, t++) {
-      const id = batchIds[i]!;
+      const id = b.ids[i]!;
       const p = last[id]!;
       if (p >= 0) next[p] = t;
       next[t] = -1;
@@ -66,17 +85,16 @@ export function nextIndices(source: TraceSource, progress?: (done: number, total
 
 export function simulate(source: TraceSource, runs: { policy: PolicyId; size: number }[], opts: SimOptions = {}): SimResult[] {
   const bytes = opts.bytes ?? false;
-  const caches = runs.map((r) => ({ ...r, cache: makePolicy(r.policy, { capacity: r.size, bytes }), misses: 0, seconds: 0 }));
   const needNext = !source.hasNext && runs.some((r) => r.policy === "belady");
   const known = needNext ? nextIndices(source) : undefined;
-  const ids = new IdMap();
-  let batchIds = new Int32Array(0);
+  const withRecords = bytes || runs.some((r) => READS_RECORDS.includes(r.policy));
+  const caches = runs.map((r) => ({ ...r, cache: makePolicy(r.policy, { capacity: r.size, bytes }), misses: 0, seconds: 0 }));
+  // Not after nextIndices: that pass has read the file already.
+  const mapped = !known && useMapThread(source, opts) ? mapInWorker(source.origin!, BATCH, withRecords, opts.progress) : mapHere(source, BATCH, opts.progress);
   let next: Float64Array | undefined;
   let requests = 0;
   const start = performance.now();
-  for (const b of source.batches(opts.progress, BATCH)) {
-    if (batchIds.length < b.n) batchIds = new Int32Array(b.n);
-    ids.mapRecords(b.rec, b.n, batchIds);
+  for (const b of mapped) {
     if (known) {
       if (!next || next.length < b.n) next = new Float64Array(b.n);
       for (let i = 0; i < b.n; i++) {
@@ -86,7 +104,7 @@ export function simulate(source: TraceSource, runs: { policy: PolicyId; size: nu
     }
     for (const c of caches) {
       const t1 = performance.now();
-      c.misses += c.cache.run(batchIds, b.rec, b.n, ids.size, next);
+      c.misses += c.cache.run(b.ids, b.rec, b.n, b.nIds, next);
       c.seconds += performance.now() - t1;
     }
     requests += b.n;

@@ -3,6 +3,8 @@
  * record layout (6 u32 per request: time, id lo, id hi, size, next-access lo, next-access hi),
  * so policies, curves and writers read one layout whatever the file format was.
  */
+import type { TraceOrigin } from "./mapped.js";
+
 export const STRIDE = 6;
 export const TIME = 0;
 export const ID_LO = 1;
@@ -26,6 +28,8 @@ export interface TraceSource {
   format: TraceFormat | "generated";
   /** whether records carry next-access indices (oracleGeneral) */
   hasNext: boolean;
+  /** a file trace: how to open it again in another thread (src/cache/mapped.ts) */
+  origin?: TraceOrigin;
   /**
    * Stream the requests (again from the start on every call); `progress(done, total)` in bytes
    * read, or requests generated; `records`: preferred batch size, where the reader can choose.

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
-import { workerEntry } from "../sweep/pool.js";
+import { workerEntry } from "../io/worker-entry.js";
 import type { Progress } from "./routes.js";
 import type { ComputeTask, Outcome } from "./worker.js";
 

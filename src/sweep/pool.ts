@@ -3,7 +3,7 @@
  * a chunk of configurations per task. Rows come back in index order whatever the number of
  * workers, and each configuration's result depends on nothing but its data.
  */
-import { fileURLToPath } from "node:url";
+import { workerEntry } from "../io/worker-entry.js";
 import type { SweepRow, SweepTask } from "./run.js";
 import type { SweepPlan } from "./spec.js";
 
@@ -20,33 +20,13 @@ export function tasks(plan: SweepPlan, size: number): SweepTask[] {
 }
 
 /**
- * A worker thread's entry (default: the sweep worker beside this file; `base` without its
- * extension): the .js file when running compiled (dist/), the .ts file through tsx when
- * running from source (tests, `node --import tsx src/cli/main.ts`).
- */
-export function workerEntry(base: URL = new URL("./worker", import.meta.url)): { filename: string; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const filename = fileURLToPath(`${base.href}${fromSource ? ".ts" : ".js"}`);
-  if (!fromSource) return { filename, execArgv: [] };
-  const inherited = process.execArgv.some((a, i, all) => a === "--import" && /tsx/.test(all[i + 1] ?? "") || /^--import=.*tsx/.test(a));
-  if (inherited) return { filename, execArgv: process.execArgv };
-  let tsx = "tsx";
-  try {
-    tsx = import.meta.resolve("tsx");
-  } catch {
-    // Resolved from the working directory instead.
-  }
-  return { filename, execArgv: [...process.execArgv, "--import", tsx] };
-}
-
-/**
  * Worker threads running src/sweep/worker.ts, each holding up to `chunksPerThread` chunks. Piscina
  * is loaded here: every other command (and a one-worker sweep) starts without it.
  */
 export async function threadPool(threads: number, chunksPerThread = 1) {
   const { Piscina } = await import("piscina");
   return new Piscina({
-    ...workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: chunksPerThread,
+    ...workerEntry(new URL("./worker", import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: chunksPerThread,
     // A 96 MB young generation: fewer scavenges of the planner's short-lived graphs (BENCHMARKS.md, Sweeps).
     resourceLimits: { maxYoungGenerationSizeMb: 96 },
   });
