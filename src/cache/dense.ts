@@ -17,6 +17,8 @@ export function denseSource(src: TraceSource): DenseTrace {
   let ids = new IdMap();
   const source: TraceSource = {
     ...src,
+    // Its ids are not the file's: it cannot be reopened elsewhere.
+    origin: undefined,
     *batches(progress, records) {
       ids = new IdMap();
       let dense = new Int32Array(0);

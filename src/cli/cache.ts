@@ -111,6 +111,11 @@ async function writeTrace(src: TraceSource, out: string, format: "oracleGeneral"
   }
 }
 
+function parseThreads(v: string): 1 | 2 {
+  if (v !== "1" && v !== "2") throw new UserError(`--threads: expected 1 or 2, found "${v}"`);
+  return Number(v) as 1 | 2;
+}
+
 const pct = (x: number): string => (x * 100).toFixed(2) + "%";
 
 export function registerCache(program: Command): void {
@@ -122,7 +127,8 @@ export function registerCache(program: Command): void {
     .option("--bytes", "count capacities in bytes (request sizes) even without units")
     .option("--json", "print JSON")
     .option("--no-timing", "leave out the wall-clock seconds (two runs then print the same bytes)")
-    .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean; timing: boolean }) => {
+    .option("--threads <n>", "1: read, map ids and simulate in one thread; 2: read and map on a second thread (default for traces of 64 MiB or more where there are 2 cores)", parseThreads)
+    .action(async (file: string, o: TraceOpts & { policy: string; size: string; bytes?: boolean; json?: boolean; timing: boolean; threads?: 1 | 2 }) => {
       const bar = await progressBar("simulating");
       const counter: BlockCounter = { rowRequests: 0, rowBytes: 0, blockRequests: 0, blockBytes: 0 };
       let shown;

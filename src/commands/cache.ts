@@ -107,10 +107,11 @@ export function mrcCurve(open: () => TraceSource, o: MrcRequest, progress?: Prog
   return { mrc, points: mrc.at(sizes), bytes };
 }
 
-/** `strata cache simulate`: every policy at every size over one pass (the trace opened after the flags are checked); `timing` keeps the seconds (`--no-timing` leaves them out). */
-export function simulateRuns(open: () => TraceSource, o: { policy: string; size: string; bytes?: boolean; timing: boolean }, progress?: Progress): SimResult[] | Omit<SimResult, "seconds">[] {
+/** `strata cache simulate`: every policy at every size over one pass (the trace opened after the flags are checked); `timing` keeps the seconds (`--no-timing` leaves them out); `threads` 1 or 2 overrides the choice of a mapping thread. */
+export function simulateRuns(open: () => TraceSource, o: { policy: string; size: string; bytes?: boolean; timing: boolean; threads?: 1 | 2 }, progress?: Progress): SimResult[] | Omit<SimResult, "seconds">[] {
   const policies = parsePolicies(o.policy);
   const { sizes, bytes } = parseSizes(o.size);
-  const results = simulate(open(), policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))), { bytes: bytes || o.bytes, progress });
+  const mapThread = o.threads === undefined ? undefined : o.threads === 2;
+  const results = simulate(open(), policies.flatMap((policy) => sizes.map((size) => ({ policy, size }))), { bytes: bytes || o.bytes, progress, mapThread });
   return o.timing ? results : results.map(({ seconds: _, ...r }) => r);
 }
