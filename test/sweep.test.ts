@@ -5,9 +5,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configurations, gridCombinations, latinHypercube, parsePath, setPath } from "../src/sweep/expand.js";
 import { defaultDirection, paretoFront, topK } from "../src/sweep/pareto.js";
-import { runChunk } from "../src/sweep/run.js";
+import { unpack } from "../src/sweep/packed.js";
+import { runChunk, type SweepTask } from "../src/sweep/run.js";
 import { loadSweep } from "../src/sweep/spec.js";
 import { ROOT, example, tinyWorkload } from "./helpers.js";
+
+/** A chunk's rows, parsed back from the JSON they cross threads as. */
+const chunk = async (task: SweepTask) => (await runChunk(task)).map(unpack);
 
 const dir = mkdtempSync(join(tmpdir(), "strata-sweep-"));
 let n = 0;
@@ -136,29 +140,29 @@ describe("sweep specs", () => {
 describe("running configurations", () => {
   it("reports a configuration the workload schema rejects as its error, and runs the others", async () => {
     const plan = loadSweep(specFile({ command: "plan", base: kaggle, flags: { "--strategy": "greedy", "--cluster": "1x2-h100-sxm-80gb" }, grid: { "model.tables[0].pooling": [2, -1] } }));
-    const rows = await runChunk({ command: plan.command, base: plan.base, flags: plan.flags, configs: plan.configs });
+    const rows = await chunk({ command: plan.command, base: plan.base, flags: plan.flags, configs: plan.configs });
     expect(rows.map((r) => r.index)).toEqual([0, 1]);
     expect("result" in rows[0]! && (rows[0].result as { feasible: boolean }).feasible).toBe(true);
     expect("error" in rows[1]! && rows[1].error).toMatch(/configuration 1: invalid workload\n {2}at model\.tables\[0\]\.pooling: .*found -1/);
   });
   it("runs predict and tier as their commands print them", async () => {
     const plan = loadSweep(specFile({ command: "predict", base: kaggle, grid: { "--gpu": ["h100-sxm-80gb", "nope"] } }));
-    const rows = await runChunk({ command: plan.command, base: plan.base, flags: plan.flags, configs: plan.configs });
+    const rows = await chunk({ command: plan.command, base: plan.base, flags: plan.flags, configs: plan.configs });
     expect("result" in rows[0]! && (rows[0].result as { gpu: string }).gpu).toBe("h100-sxm-80gb");
     expect("error" in rows[1]! && rows[1].error).toMatch(/unknown GPU "nope"/);
     const tiny = join(dir, "tiny.json");
     writeFileSync(tiny, JSON.stringify(tinyWorkload()));
     const tier = loadSweep(specFile({ command: "tier", base: tiny, flags: { "--node": "zionex-a100", "--mode": "train" }, grid: { "--target-step-ms": [50] } }));
-    const t = await runChunk({ command: tier.command, base: tier.base, flags: tier.flags, configs: tier.configs });
+    const t = await chunk({ command: tier.command, base: tier.base, flags: tier.flags, configs: tier.configs });
     expect("result" in t[0]!, JSON.stringify(t[0])).toBe(true);
-    const none = await runChunk({ command: "tier", base: tier.base, flags: { "--mode": "train" }, configs: tier.configs });
+    const none = await chunk({ command: "tier", base: tier.base, flags: { "--mode": "train" }, configs: tier.configs });
     expect("error" in none[0]! && none[0].error).toMatch(/--node: expected a string, found nothing/);
   });
   it("runs llm perf and llm fit from flags", async () => {
-    const perf = await runChunk({ command: "llm perf", flags: { "--model": "mixtral-8x7b", "--count": 2 }, configs: [{ index: 0, params: { "--batch": 4 } }, { index: 1, params: { "--weights": "fp3" } }] });
+    const perf = await chunk({ command: "llm perf", flags: { "--model": "mixtral-8x7b", "--count": 2 }, configs: [{ index: 0, params: { "--batch": 4 } }, { index: 1, params: { "--weights": "fp3" } }] });
     expect("result" in perf[0]! && (perf[0].result as { batch: number }).batch).toBe(4);
     expect("error" in perf[1]! && perf[1].error).toMatch(/--weights: expected one of bf16, fp8, int4, fp4, found "fp3"/);
-    const fit = await runChunk({ command: "llm fit", flags: { "--model": "mixtral-8x7b" }, configs: [{ index: 0, params: { "--count": 2 } }] });
+    const fit = await chunk({ command: "llm fit", flags: { "--model": "mixtral-8x7b" }, configs: [{ index: 0, params: { "--count": 2 } }] });
     expect("result" in fit[0]! && typeof (fit[0].result as { fits: boolean }).fits).toBe("boolean");
   });
 });

@@ -131,7 +131,7 @@ export function registerLlmSweep(llm: Command): void {
     .option("-o, --out <file>", "also write the JSON here (atomically)");
   cmd.action(async (o: SweepCliOpts) => {
     // The sweep machinery (and the commands it can run) loads only for this command.
-    const [{ defaultDirection, paretoFront, score }, { runSweep }, { planSweep, SweepSpec }] = await Promise.all([import("../sweep/pareto.js"), import("../sweep/pool.js"), import("../sweep/spec.js")]);
+    const [{ defaultDirection, paretoFront, score }, { runSweep }, { planSweep, SweepSpec }, { unpack }] = await Promise.all([import("../sweep/pareto.js"), import("../sweep/pool.js"), import("../sweep/spec.js"), import("../sweep/packed.js")]);
     const grid: Record<string, unknown[]> = {
       "--count": o.tp,
       ...(o.ep ? { "--ep": o.ep } : {}),
@@ -146,7 +146,7 @@ export function registerLlmSweep(llm: Command): void {
     if (o.seed !== undefined) flags["--seed"] = o.seed;
     if (o.requests !== undefined) flags["--requests"] = o.requests;
     const plan = planSweep(SweepSpec.parse({ command: "llm bench", flags, grid, pareto: OBJECTIVES }), "llm sweep");
-    const rows = await runSweep(plan, o.workers ?? availableParallelism());
+    const rows = (await runSweep(plan, o.workers ?? availableParallelism())).map(unpack);
     const front = paretoFront(score(plan.command, rows, OBJECTIVES, plan.flags), [defaultDirection(OBJECTIVES[0]), defaultDirection(OBJECTIVES[1])]);
     const doc = sweepJson(rows, front, o);
     if (o.out !== undefined && o.out !== "-") writeOutput(o.out, JSON.stringify(doc, null, 2) + "\n");

@@ -6,11 +6,12 @@ import { assertWritable } from "../io/output.js";
 import { table } from "../report/format.js";
 import { UserError } from "../spec/errors.js";
 import { objectiveValue } from "../sweep/pareto.js";
-import { directions, sweepDocument, type SweepDocument } from "../commands/sweep.js";
+import { directions, ranking } from "../commands/sweep.js";
+import { documentText, unpack, type PackedRow } from "../sweep/packed.js";
 import { runSweep } from "../sweep/pool.js";
 import type { SweepRow } from "../sweep/run.js";
 import { loadSweep, type SweepPlan } from "../sweep/spec.js";
-import { addOutOption, outOf, parsePositiveInteger, printJson, writeOutput } from "./run.js";
+import { addOutOption, outOf, parsePositiveInteger, writeOutput } from "./run.js";
 
 const FORMATS = ["json", "jsonl", "csv"] as const;
 type Format = (typeof FORMATS)[number];
@@ -42,25 +43,27 @@ export function toCsv(rows: SweepRow[]): string {
   return [head.map(csvCell).join(","), ...lines].join("\n") + "\n";
 }
 
-export function formatDocument(doc: SweepDocument, format: Format): string {
-  if (format === "jsonl") return doc.results.map((r) => JSON.stringify(r)).join("\n") + (doc.results.length ? "\n" : "");
-  if (format === "csv") return toCsv(doc.results);
-  return JSON.stringify(doc, null, 2) + "\n";
+type Ranking = ReturnType<typeof ranking>;
+
+export function formatRows(rows: readonly PackedRow[], rank: Ranking, format: Format): string {
+  if (format === "jsonl") return rows.map((r) => r.json).join("\n") + (rows.length ? "\n" : "");
+  if (format === "csv") return toCsv(rows.map(unpack));
+  return documentText({ runs: rows.length, ...rank }, rows);
 }
 
-/** What a terminal shows: counts, the Pareto front and the top k with their objectives, the first errors. */
-function summary(plan: SweepPlan, doc: SweepDocument): string {
-  const failed = doc.results.filter((r) => "error" in r);
-  const out = [`${plan.file}: ${plan.command} over ${doc.runs} configuration${doc.runs === 1 ? "" : "s"}${failed.length ? `, ${failed.length} failed` : ""}`];
+/** What a terminal shows: counts, the Pareto front and the top k with their objectives, the first errors (only those rows are parsed). */
+function summary(plan: SweepPlan, rows: readonly PackedRow[], rank: Ranking): string {
+  const failed = rows.filter((r) => r.failed).map(unpack);
+  const out = [`${plan.file}: ${plan.command} over ${rows.length} configuration${rows.length === 1 ? "" : "s"}${failed.length ? `, ${failed.length} failed` : ""}`];
   const names = plan.spec.pareto;
   if (names) {
     const dirs = directions(plan);
-    const keys = Object.keys(doc.results[0]?.params ?? {});
-    const rowsOf = (indices: number[]) => indices.map((i) => doc.results[i]!).map((r) => [String(r.index), ...keys.map((k) => (typeof r.params[k] === "string" ? (r.params[k] as string) : JSON.stringify(r.params[k]) ?? "")), ...names.map((n) => String(objectiveValue(plan.command, r, n, plan.flags) ?? ""))]);
+    const keys = Object.keys(rows[0] ? unpack(rows[0]).params : {});
+    const rowsOf = (indices: number[]) => indices.map((i) => unpack(rows[i]!)).map((r) => [String(r.index), ...keys.map((k) => (typeof r.params[k] === "string" ? (r.params[k] as string) : JSON.stringify(r.params[k]) ?? "")), ...names.map((n) => String(objectiveValue(plan.command, r, n, plan.flags) ?? ""))]);
     const head = ["index", ...keys, ...names.map((n, i) => `${n} (${dirs[i]})`)];
     const right = head.map((_, i) => i === 0 || i > keys.length);
-    out.push("", `Pareto front of ${names[0]} (${dirs[0]}) and ${names[1]} (${dirs[1]}): ${doc.pareto.length} configuration${doc.pareto.length === 1 ? "" : "s"}`, table(head, rowsOf(doc.pareto), right));
-    if (doc.top) out.push("", `Top ${doc.top.length} by ${names[0]} (${dirs[0]}):`, table(head, rowsOf(doc.top), right));
+    out.push("", `Pareto front of ${names[0]} (${dirs[0]}) and ${names[1]} (${dirs[1]}): ${rank.pareto.length} configuration${rank.pareto.length === 1 ? "" : "s"}`, table(head, rowsOf(rank.pareto), right));
+    if (rank.top) out.push("", `Top ${rank.top.length} by ${names[0]} (${dirs[0]}):`, table(head, rowsOf(rank.top), right));
   }
   if (failed.length) {
     out.push("", "Failed configurations:", ...failed.slice(0, 5).map((r) => `  ${r.index}: ${"error" in r ? r.error.split("\n").join(" ") : ""}`));
@@ -96,10 +99,10 @@ export function registerSweep(program: Command): void {
       const workers = opts.workers ?? availableParallelism();
       const progress = progressBar(plan.configs.length);
       const rows = await (opts.redis ? import("../sweep/redis.js").then((r) => r.runSweepOnRedis(plan, opts.redis!, progress.tick)) : runSweep(plan, workers, progress.tick)).finally(progress.stop);
-      const doc = sweepDocument(plan, rows);
-      if (out !== "-") writeOutput(out, formatDocument(doc, format), [file]);
-      if (opts.json) return printJson(doc);
-      if (out === "-" && opts.format !== undefined) return writeOutput("-", formatDocument(doc, format));
-      process.stdout.write(summary(plan, doc));
+      const rank = ranking(plan, rows);
+      if (out !== "-") writeOutput(out, formatRows(rows, rank, format), [file]);
+      if (opts.json) return void process.stdout.write(formatRows(rows, rank, "json"));
+      if (out === "-" && opts.format !== undefined) return writeOutput("-", formatRows(rows, rank, format));
+      process.stdout.write(summary(plan, rows, rank));
     });
 }

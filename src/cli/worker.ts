@@ -3,7 +3,8 @@ import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
 import { threadPool } from "../sweep/pool.js";
 import { CHUNK_QUEUE, redisClient, redisConnection } from "../sweep/redis.js";
-import type { SweepRow, SweepTask } from "../sweep/run.js";
+import type { PackedRow } from "../sweep/packed.js";
+import type { SweepTask } from "../sweep/run.js";
 import { parsePositiveInteger } from "./run.js";
 
 export function registerWorker(program: Command): void {
@@ -27,7 +28,7 @@ export function registerWorker(program: Command): void {
       const worker = new Worker(CHUNK_QUEUE, async (job) => {
         const started = Date.now();
         process.stderr.write(`strata worker: chunk ${job.id}: ${(job.data as SweepTask).configs.length} configurations started\n`);
-        const rows = (await pool.run(job.data as SweepTask)) as SweepRow[];
+        const rows = (await pool.run(job.data as SweepTask)) as PackedRow[];
         process.stderr.write(`strata worker: chunk ${job.id}: ${rows.length} configurations in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         return rows;
       }, { connection, concurrency, ...(opts.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}) });

@@ -4,7 +4,8 @@
  * workers, and each configuration's result depends on nothing but its data.
  */
 import { workerEntry } from "../io/worker-entry.js";
-import type { SweepRow, SweepTask } from "./run.js";
+import type { PackedRow } from "./packed.js";
+import type { SweepTask } from "./run.js";
 import type { SweepPlan } from "./spec.js";
 
 /** Configurations per task: about 8 tasks per worker (an even finish), at most 16 configurations each. */
@@ -15,7 +16,8 @@ export function chunkSize(configs: number, workers: number, requested?: number):
 /** The tasks of a sweep, in index order. */
 export function tasks(plan: SweepPlan, size: number): SweepTask[] {
   const out: SweepTask[] = [];
-  for (let i = 0; i < plan.configs.length; i += size) out.push({ command: plan.command, base: plan.base, flags: plan.flags, configs: plan.configs.slice(i, i + size) });
+  const objectives = plan.spec.pareto;
+  for (let i = 0; i < plan.configs.length; i += size) out.push({ command: plan.command, base: plan.base, flags: plan.flags, ...(objectives ? { objectives } : {}), configs: plan.configs.slice(i, i + size) });
   return out;
 }
 
@@ -39,7 +41,7 @@ export async function threadPool(threads: number, chunksPerThread = 1) {
 const CHUNKS_PER_THREAD = 2;
 
 /** How this thread runs a chunk: loaded on first use unless given (the dashboard's compute threads give it). */
-export type ChunkRunner = (task: SweepTask) => Promise<SweepRow[]>;
+export type ChunkRunner = (task: SweepTask) => Promise<PackedRow[]>;
 
 /**
  * Run every configuration of `plan` on `workers` workers: this thread is one of them (it has the
@@ -47,9 +49,9 @@ export type ChunkRunner = (task: SweepTask) => Promise<SweepRow[]>;
  * others. Each worker takes the next chunk when it is free. `onChunk` is told how many
  * configurations each finished chunk held.
  */
-export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done: number) => void = () => {}, runHere?: ChunkRunner): Promise<SweepRow[]> {
+export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done: number) => void = () => {}, runHere?: ChunkRunner): Promise<PackedRow[]> {
   const all = tasks(plan, chunkSize(plan.configs.length, workers, plan.spec.chunk));
-  const results: SweepRow[][] = new Array(all.length);
+  const results: PackedRow[][] = new Array(all.length);
   let next = 0;
   const here = async (): Promise<void> => {
     const runChunk = runHere ?? (await import("./run.js")).runChunk;
@@ -69,7 +71,7 @@ export async function runSweep(plan: SweepPlan, workers: number, onChunk: (done:
   const there = async (): Promise<void> => {
     try {
       for (let i = next++; i < all.length; i = next++) {
-        results[i] = (await pool.run(all[i])) as SweepRow[];
+        results[i] = (await pool.run(all[i])) as PackedRow[];
         onChunk(all[i]!.configs.length);
       }
     } catch (err) {

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../spec/errors.js";
 import { tasks } from "./pool.js";
-import type { SweepRow, SweepTask } from "./run.js";
+import { pack, type PackedRow } from "./packed.js";
+import type { SweepTask } from "./run.js";
 import type { SweepPlan } from "./spec.js";
 
 export const CHUNK_QUEUE = "strata-sweep-chunks";
@@ -64,7 +65,7 @@ export function sweepHash(all: readonly SweepTask[]): string {
  * Enqueue the sweep's chunks (idempotently) and wait for workers to finish them; rows in index
  * order. A chunk that failed every attempt becomes error rows for its configurations.
  */
-export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (done: number) => void = () => {}, pollMs = 200): Promise<SweepRow[]> {
+export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (done: number) => void = () => {}, pollMs = 200): Promise<PackedRow[]> {
   const connection = await redisClient(url);
   const { FlowProducer, Queue } = await import("bullmq");
   // Chunks for many hosts: about 64 tasks, at most 256 configurations each (fewer jobs to poll).
@@ -85,7 +86,7 @@ export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (do
         opts: { jobId: `${hash}-${i}`, attempts: 3, backoff: { type: "fixed", delay: 1000 }, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS }, failParentOnFailure: false, ignoreDependencyOnFailure: true },
       })),
     });
-    const results: (SweepRow[] | undefined)[] = new Array(all.length);
+    const results: (PackedRow[] | undefined)[] = new Array(all.length);
     let left = all.length;
     while (left > 0) {
       for (const [i, t] of all.entries()) {
@@ -93,9 +94,9 @@ export async function runSweepOnRedis(plan: SweepPlan, url: string, onChunk: (do
         const job = await queue.getJob(`${hash}-${i}`);
         if (!job) throw new UserError(`--redis: chunk ${i} of sweep ${hash} is gone from ${CHUNK_QUEUE} (removed while the sweep ran?); run the sweep again`);
         const state = await job.getState();
-        if (state === "completed") results[i] = job.returnvalue as SweepRow[];
+        if (state === "completed") results[i] = job.returnvalue as PackedRow[];
         else if (state === "failed" && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-          results[i] = t.configs.map((c) => ({ index: c.index, params: c.params, error: `chunk ${i} failed on its workers: ${job.failedReason}` }));
+          results[i] = t.configs.map((c) => pack({ index: c.index, params: c.params, error: `chunk ${i} failed on its workers: ${job.failedReason}` }, t));
         }
         if (results[i]) {
           left--;

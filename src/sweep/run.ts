@@ -19,11 +19,14 @@ import { validate } from "../spec/load.js";
 import { KvPrecision, WeightPrecision } from "../spec/moe-transformer.js";
 import { isDlrm, Workload } from "../spec/workload.js";
 import { parsePath, setPath, type Configuration, type Params } from "./expand.js";
+import { pack, type PackedRow } from "./packed.js";
 import type { SweepCommand } from "./spec.js";
 
 /** What a worker gets: the command, the base workload and fixed flags, and a chunk of configurations. */
 export interface SweepTask {
   command: SweepCommand;
+  /** the spec's two Pareto objectives, valued where each row runs (packed.ts) */
+  objectives?: [string, string];
   base?: unknown;
   flags: Record<string, unknown>;
   configs: Configuration[];
@@ -140,15 +143,17 @@ export async function runConfiguration(task: Omit<SweepTask, "configs">, c: Conf
 }
 
 /** Run a chunk of configurations in order; a configuration that fails is a row with its error. */
-export async function runChunk(task: SweepTask): Promise<SweepRow[]> {
-  const rows: SweepRow[] = [];
+export async function runChunk(task: SweepTask): Promise<PackedRow[]> {
+  const rows: PackedRow[] = [];
   for (const c of task.configs) {
+    let row: SweepRow;
     try {
-      rows.push({ index: c.index, params: c.params, result: await runConfiguration(task, c) });
+      row = { index: c.index, params: c.params, result: await runConfiguration(task, c) };
     } catch (err) {
       const message = err instanceof UserError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
-      rows.push({ index: c.index, params: c.params, error: message });
+      row = { index: c.index, params: c.params, error: message };
     }
+    rows.push(pack(row, task));
   }
   return rows;
 }

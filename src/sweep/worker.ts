@@ -1,6 +1,7 @@
 /** A piscina worker thread of `strata sweep`: runs one chunk of configurations (src/sweep/run.ts). */
-import { runChunk, type SweepRow, type SweepTask } from "./run.js";
+import type { PackedRow } from "./packed.js";
+import { runChunk, type SweepTask } from "./run.js";
 
-export default function run(task: SweepTask): Promise<SweepRow[]> {
+export default function run(task: SweepTask): Promise<PackedRow[]> {
   return runChunk(task);
 }
