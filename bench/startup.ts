@@ -80,6 +80,8 @@ export async function startupSection(): Promise<string[]> {
     `|---|${before ? "---|" : ""}---|`,
     ...LINES.map((l) => `| ${l.label} | ${before ? `${cell(l, before)} | ` : ""}${cell(l, ROOT)} |`),
     "",
+    "What a command costs beyond Node's own start-up is the modules it loads: each command line loads only its command's module (src/cli/program.ts; test/cli-imports.test.ts holds `--version` and `catalog` to it). The difference between the `npx strata` and `node dist/cli/main.js` lines is npx itself (npm's CLI starting and resolving the package's bin), the same for every command; an installed `strata` (`npm install -g`, `npm link`) starts as `node dist/cli/main.js` does.",
+    "",
     `Machine: ${cpus()[0]?.model ?? "unknown CPU"} x ${cpus().length}, Node ${process.version}. Reproduce: \`npm run build && node --import tsx bench/startup.ts\`.`,
   ];
 }
