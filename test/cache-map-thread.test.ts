@@ -8,6 +8,7 @@ import { LIBCACHESIM_POLICIES, POLICIES } from "../src/cache/policies/index.js";
 import { simulate } from "../src/cache/simulate.js";
 import { writeCsv, writeOracle } from "../src/cache/write.js";
 import { UserError } from "../src/spec/errors.js";
+import { expectUserError, strata } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "strata-map-thread-"));
 const tables = [
@@ -62,5 +63,14 @@ describe("reading and mapping on a second thread", () => {
     expect(here).toBeInstanceOf(UserError);
     expect(there).toBeInstanceOf(UserError);
     expect((there as Error).message).toBe((here as Error).message);
+  });
+
+  it("--threads 1 and 2 print the same results; another count is exit 2", () => {
+    const args = ["cache", "simulate", oracle, "--policy", "lru,sieve", "--size", "1000", "--json", "--no-timing"];
+    const one = strata([...args, "--threads", "1"]);
+    const two = strata([...args, "--threads", "2"]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expectUserError(strata([...args, "--threads", "3"]), "--threads: expected 1 or 2, found \"3\"");
   });
 });
