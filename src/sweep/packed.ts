@@ -17,9 +17,9 @@ export interface PackedRow {
 }
 
 export function pack(row: SweepRow, task: SweepTask): PackedRow {
-  const names = task.objectives;
-  const a = names && rankable(row) ? objectiveValue(task.command, row, names[0], task.flags) : undefined;
-  const b = names && rankable(row) ? objectiveValue(task.command, row, names[1], task.flags) : undefined;
+  const names = task.objectives && rankable(row) ? task.objectives : undefined;
+  const a = names && objectiveValue(task.command, row, names[0], task.flags);
+  const b = names && objectiveValue(task.command, row, names[1], task.flags);
   return { index: row.index, json: JSON.stringify(row), failed: "error" in row, ...(a !== undefined && b !== undefined ? { values: [a, b] as [number, number] } : {}) };
 }
 
