@@ -14,7 +14,7 @@ import type { CollectiveOp, EmbeddingPart, KernelWork } from "../perf/kernel.js"
 import { hottestRowShare, uniqueFraction } from "../perf/index-stats.js";
 import type { DlrmModel, DlrmWorkload, EmbeddingPrecision, Optimizer, Precision } from "../spec/workload.js";
 import { crossOf, tableDim } from "../spec/workload.js";
-import { overheadsFor, type HostDrivers, type HostOverheadTable } from "./host-overheads.js";
+import { overheadsLookup, type HostDrivers, type HostOverheadTable } from "./host-overheads.js";
 import type { ExecutionGraph, HostOp, Launch, OpCategory, Phase } from "./types.js";
 
 const F32 = 4;
@@ -107,7 +107,9 @@ interface Builder {
 }
 
 function kernel(name: string, work: KernelWork, stream: number = STREAM.compute): Launch {
-  return { kind: "kernel", kernel: { name, work, stream, durationUs: 0 } };
+  // Every kernel has one shape (all fields, durationUs a double from the start: -0, not the small
+  // integer 0), so the simulator's loops see one object layout and V8 compiles them once.
+  return { kind: "kernel", kernel: { name, work, stream, durationUs: -0, waitStreams: undefined, collective: undefined } };
 }
 const sync = (reason: string): Launch => ({ kind: "sync", reason });
 const ew = (name: string, bytes: number, flops = 0): Launch => kernel(name, { kind: "elementwise", bytes, flops });
@@ -127,6 +129,7 @@ export function hostDrivers(model: DlrmModel, work: RankWork): HostDrivers {
 }
 
 function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase, drivers: HostDrivers): Builder {
+  const overheads = overheadsLookup(table, drivers);
   let pending: number[] = [];
   return {
     op(name, category, launches = []) {
@@ -137,7 +140,7 @@ function makeBuilder(ops: HostOp[], table: HostOverheadTable, phase: () => Phase
           pending = [];
         }
       }
-      ops.push({ name, category, phase: phase(), overheads: overheadsFor(table, name, drivers), launches });
+      ops.push({ name, category, phase: phase(), overheads: overheads(name), launches });
     },
     waitFor(stream) {
       pending.push(stream);

@@ -59,7 +59,30 @@ const NO_DRIVERS: HostDrivers = { tables: 0, params: 0, pairs: 0 };
 
 /** One op's T1-T5 for a model of the given size. */
 export function overheadsFor(table: HostOverheadTable, opName: string, drivers: HostDrivers = NO_DRIVERS): HostOverheads {
-  const o = table.ops[opName] ?? table.fallback;
+  return overheadsLookup(table, drivers)(opName);
+}
+
+/**
+ * Every op's T1-T5 for a model of the given size, computed once per op name and shared
+ * (read-only): a plan builds the same ops for every rank of every candidate plan.
+ */
+export function overheadsLookup(table: HostOverheadTable, drivers: HostDrivers = NO_DRIVERS): (opName: string) => HostOverheads {
+  let bySize = computed.get(table);
+  if (!bySize) computed.set(table, (bySize = new Map()));
+  const key = `${drivers.tables}|${drivers.params}|${drivers.pairs}`;
+  let byName = bySize.get(key);
+  if (!byName) bySize.set(key, (byName = new Map()));
+  const known = byName;
+  return (opName) => {
+    let o = known.get(opName);
+    if (!o) known.set(opName, (o = Object.freeze(scaled(table.ops[opName] ?? table.fallback, drivers))));
+    return o;
+  };
+}
+
+const computed = new WeakMap<HostOverheadTable, Map<string, Map<string, HostOverheads>>>();
+
+function scaled(o: z.infer<typeof Overheads>, drivers: HostDrivers): HostOverheads {
   const at = (k: "t1" | "t2" | "t3"): number => {
     const s = o.scaling?.[k];
     return Math.max(0, o[k] + (s ? s.usPerUnit * drivers[s.driver] : 0));

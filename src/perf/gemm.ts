@@ -35,18 +35,31 @@ export function sizeEfficiency(waves: number): number {
   return C.smallEfficiency + (C.efficiency - C.smallEfficiency) * (waves / (waves + C.halfWaves));
 }
 
+/** `batch` equal GEMMs of m x k times k x n in one kernel (cuBLAS batched / strided): the grouped model with equal groups. */
 export function gemmUs(gpu: Gpu, m: number, n: number, k: number, batch: number, dtype: Dtype): number {
-  return groupedGemmUs(gpu, Array.from({ length: batch }, () => m), n, k, dtype);
+  return m > 0 && batch > 0 ? tiledGemmUs(gpu, batch, batch * m, m, n, k, dtype) : 0;
 }
 
 /**
  * Grouped GEMM: one kernel over groups of rows[g] x k times k x n, each with its own weights
  * (MoE experts: rows[g] = tokens routed to expert g; batched GEMM: equal rows). Empty groups
- * cost nothing; weights of every non-empty group are read once. Tensor-core dtypes use
- * stream-K (tiles spread evenly, no partial last wave) and their own bandwidth efficiency.
+ * cost nothing; weights of every non-empty group are read once.
  * weightBytesPerValue: storage of the k x n weights when it differs from the compute dtype.
  */
 export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: number, dtype: Dtype, weightBytesPerValue?: number, implementation: { compute?: number; bandwidth?: number } = {}): number {
+  const used = rows.filter((r) => r > 0);
+  if (used.length === 0) return 0;
+  const m = used.reduce((a, b) => a + b, 0);
+  return tiledGemmUs(gpu, used.length, m, used, n, k, dtype, weightBytesPerValue, implementation);
+}
+
+/**
+ * The tile search of a (grouped) GEMM of `groups` non-empty groups with `m` rows in all: `rows`
+ * each (equal groups) or rows[g]; plain loops, as the planner times millions of GEMMs.
+ * Tensor-core dtypes use stream-K (tiles spread evenly, no partial last wave) and their own
+ * bandwidth efficiency.
+ */
+function tiledGemmUs(gpu: Gpu, groups: number, m: number, rows: number | readonly number[], n: number, k: number, dtype: Dtype, weightBytesPerValue?: number, implementation: { compute?: number; bandwidth?: number } = {}): number {
   const peak = peakFor(gpu, dtype);
   const { flopsPerSec, tensor } = peak;
   // An implementation's share of the model's rates (LLM engines' kernel profiles); 1 by default.
@@ -54,12 +67,12 @@ export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: n
   const bandwidth = gpu.hbmBandwidthBytesPerSec * (tensor ? C.tensorCoreBandwidthEfficiency : C.bandwidthEfficiency) * (implementation.bandwidth ?? 1);
   const bytes = dtypeBytes(dtype);
   const sms = gpu.smCount;
-  const used = rows.filter((r) => r > 0);
-  if (used.length === 0) return 0;
-  const m = used.reduce((a, b) => a + b, 0);
   let best = Infinity;
   for (const [tm, tn] of TILES) {
-    const tiles = used.reduce((t, r) => t + Math.ceil(r / tm), 0) * Math.ceil(n / tn);
+    let rowTiles = 0;
+    if (typeof rows === "number") rowTiles = groups * Math.ceil(rows / tm);
+    else for (let g = 0; g < rows.length; g++) rowTiles += Math.ceil(rows[g]! / tm);
+    const tiles = rowTiles * Math.ceil(n / tn);
     // Split-K fills idle SMs when there are too few output tiles (cuBLAS heuristics).
     const split = tiles < sms ? Math.max(1, Math.min(Math.floor(sms / tiles), Math.floor(k / 256))) : 1;
     const waves = Math.ceil((tiles * split) / sms);
@@ -68,7 +81,7 @@ export function groupedGemmUs(gpu: Gpu, rows: readonly number[], n: number, k: n
     const computeS = (2 * m * n * k) / (flopsPerSec * (tensor ? efficiency : sizeEfficiency((tiles * split) / sms)) * tileEfficiency * waveFill);
     const outputPasses = split > 1 ? 3 : 1;
     // Weight-only quantisation (int4) reads fewer weight bytes than the compute dtype's.
-    const memoryS = ((m * k + m * n * outputPasses) * bytes + used.length * k * n * (weightBytesPerValue ?? bytes)) / bandwidth;
+    const memoryS = ((m * k + m * n * outputPasses) * bytes + groups * k * n * (weightBytesPerValue ?? bytes)) / bandwidth;
     const us = Math.max(computeS, memoryS) * 1e6 + C.fixedUs + (split > 1 ? C.splitKUs : 0);
     best = Math.min(best, us);
   }
