@@ -53,6 +53,8 @@ const BEFORE = process.env.SWEEP_BEFORE;
 
 export async function throughput(dir: string) {
   const rows: string[] = [];
+  /** This checkout's best times per spec and worker count, for the marginal rate. */
+  const times: Array<{ count: number; w1: number; w2: number }> = [];
   let idle = 0;
   let runs = 0;
   for (const [n, s] of SPECS.entries()) {
@@ -83,9 +85,23 @@ export async function throughput(dir: string) {
       const rate = (w: number): string => `${at(w).toFixed(2)} s (${(count / at(w)).toFixed(0)}/s)`;
       const label = root === ROOT ? `${s.file} (${s.what})` : `the same, before: ${checkoutLabel(root)}`;
       rows.push(`| ${label} | ${count} | ${rate(1)} | ${rate(2)} | ${(at(1) / at(2)).toFixed(2)}x | ${identical.get(root) ? "yes" : "NO"} |`);
+      if (root === ROOT) times.push({ count, w1: at(1), w2: at(2) });
     }
   }
-  return { rows, idle, runs };
+  return { rows, idle, runs, marginal: marginal(times[0]!, times[1]!) };
+}
+
+/**
+ * The steady state: the 2,000 configurations the 3,000-plan sweep runs beyond the 1,000-plan one
+ * (same model and clusters, more poolings) cost the difference of the two sweeps' times, which
+ * leaves out start-up, the workers' start-up and warm-up, and the output's fixed part. A
+ * difference of two best-of-N times: noisier than either.
+ */
+function marginal(small: { count: number; w1: number; w2: number }, large: { count: number; w1: number; w2: number }): string {
+  const extra = large.count - small.count;
+  const d1 = large.w1 - small.w1;
+  const d2 = large.w2 - small.w2;
+  return `| the ${extra} configurations of the ${large.count}-plan sweep beyond the ${small.count}-plan one (the difference of the two rows above) | ${extra} | ${d1.toFixed(2)} s (${(extra / d1).toFixed(0)}/s) | ${d2.toFixed(2)} s (${(extra / d2).toFixed(0)}/s) | ${(d1 / d2).toFixed(2)}x | |`;
 }
 
 function freePort(): Promise<number> {
@@ -231,6 +247,9 @@ export async function sweepsSection(): Promise<string[]> {
       "| spec | configurations | --workers 1 | --workers 2 | speed-up | identical output |",
       "|---|---|---|---|---|---|",
       ...t.rows,
+      t.marginal,
+      "",
+      "The last row is the steady state: what each further configuration costs once both isolates are warm. The whole-command figure is lower because the second worker's V8 isolate starts cold: it loads the planner's modules and compiles its hot functions again (the concurrent compiler's 2-2.5 s per isolate, below), on the same two cores.",
       "",
       `Where the CPU goes: one more run of each on \`${SPECS[0]!.file}\`, CPU seconds by thread (bench/thread-cpu.mjs: the command's thread; V8's platform threads, its concurrent compiler and GC helpers; the worker threads).`,
       "",
