@@ -68,7 +68,8 @@ export function overheadsFor(table: HostOverheadTable, opName: string, drivers: 
  */
 export function overheadsLookup(table: HostOverheadTable, drivers: HostDrivers = NO_DRIVERS): (opName: string) => HostOverheads {
   let bySize = computed.get(table);
-  if (!bySize) computed.set(table, (bySize = new Map()));
+  // Bounded for long-lived processes (the dashboard's server, `strata worker`) that see many models.
+  if (!bySize || bySize.size >= MAX_SIZES) computed.set(table, (bySize = new Map()));
   const key = `${drivers.tables}|${drivers.params}|${drivers.pairs}`;
   let byName = bySize.get(key);
   if (!byName) bySize.set(key, (byName = new Map()));
@@ -81,6 +82,7 @@ export function overheadsLookup(table: HostOverheadTable, drivers: HostDrivers =
 }
 
 const computed = new WeakMap<HostOverheadTable, Map<string, Map<string, HostOverheads>>>();
+const MAX_SIZES = 4096;
 
 function scaled(o: z.infer<typeof Overheads>, drivers: HostDrivers): HostOverheads {
   const at = (k: "t1" | "t2" | "t3"): number => {

@@ -4,7 +4,7 @@
  * as a wait. Our simulator then replays it (it must reproduce the measured step), or predicts
  * the step without the profiler's instrumentation, or on another GPU (trace/retime.ts).
  */
-import { overheadsFor, type HostOverheadTable, type ProfilerCost } from "../graph/host-overheads.js";
+import { overheadsLookup, type HostOverheadTable, type ProfilerCost } from "../graph/host-overheads.js";
 import type { ExecutionGraph, HostOp, Launch } from "../graph/types.js";
 import { stepOps, type LinkedOp, type LinkedStep } from "./link.js";
 import { canonicalOpName, opTimings, stepDrivers, withoutInstrumentation } from "./overheads.js";
@@ -36,7 +36,9 @@ export function graphFromStep(step: LinkedStep, options: ReplayOptions = {}): Ex
   const cost = options.profilerCost;
   const ops = stepOps(step);
   const drivers = stepDrivers(ops);
-  const typical = (name: string) => (options.typical && name in options.typical.ops ? overheadsFor(options.typical, name, drivers) : undefined);
+  const table = options.typical;
+  const lookup = table ? overheadsLookup(table, drivers) : undefined;
+  const typical = (name: string) => (table && lookup && name in table.ops ? lookup(name) : undefined);
   const gpuEnds = Float64Array.from(step.gpu.map((g) => g.ts + g.dur));
   const streams = new Map<number | string, number>();
   const streamIndex = (s: number | string): number => {
